@@ -1,0 +1,79 @@
+# Yishi 议事 — two set-up commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+PG_SOCKET ?= /var/run/postgresql
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@/postgres?host=$(PG_SOCKET)
+APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+APT_TEST := chromium poppler-utils
+
+.PHONY: run test test-sqlite test-postgres lint bench venv system-runtime system-test \
+	translations extract-messages postgres clean
+
+## make run: venv, install, migrate, demo when empty, serve on http://127.0.0.1:5000
+run: venv system-runtime translations
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	YISHI_SECURE_COOKIES=$${YISHI_SECURE_COOKIES:-0} $(VENV)/bin/gunicorn --bind 127.0.0.1:5000 \
+		--workers 2 --access-logfile - wsgi:app
+
+## make test: install what the tests need, lint, run the suite on SQLite and on PostgreSQL
+test: venv system-runtime system-test translations lint test-sqlite test-postgres
+
+test-sqlite:
+	YISHI_TEST_DB=sqlite $(PY) -m pytest -q -p no:cacheprovider
+
+test-postgres: postgres
+	YISHI_TEST_DB=postgres TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' \
+		$(PY) -m pytest -q -p no:cacheprovider
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+# Debian packages: Pango and CJK fonts for PDFs; Chromium and pdftotext for the tests.
+system-runtime:
+	@missing=""; for p in $(APT_RUNTIME); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+system-test:
+	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+# PostgreSQL must be reachable; under CI=true an unreachable server fails the run.
+postgres:
+	@if ! pg_isready -q -h $(PG_SOCKET) 2>/dev/null; then \
+	  echo "PostgreSQL is not answering on $(PG_SOCKET); trying to start it"; \
+	  (pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql 2>/dev/null | head -1) main start) || true; \
+	  for i in $$(seq 1 30); do pg_isready -q -h $(PG_SOCKET) && break; sleep 1; done; \
+	fi; \
+	pg_isready -h $(PG_SOCKET) || { echo "PostgreSQL is required for make test" >&2; exit 1; }
+
+translations: venv
+	$(VENV)/bin/pybabel compile --use-fuzzy -d translations
+
+extract-messages: venv
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+## make bench: benchmarks (not tests); prints a table
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

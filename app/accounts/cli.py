@@ -1,0 +1,50 @@
+"""`flask users ...` commands."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.accounts.models import Role
+from app.accounts.services import AccountError, create_user, find_user, grant_membership
+from app.extensions import db
+from app.register.models import Community, Owner
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--community", "slug", required=True, help="Community slug.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--owner-ref", default=None, help="Link an owner account to this register owner.")
+@click.option("--name", "display_name", default="", help="Display name.")
+def create_command(username: str, password: str, slug: str, role: str, owner_ref: str | None,
+                   display_name: str) -> None:
+    """Create an account with a role in a community (or add the role to an existing one)."""
+    community = db.session.execute(
+        select(Community).where(Community.slug == slug)
+    ).scalar_one_or_none()
+    if community is None:
+        raise click.ClickException(f"no community {slug!r}")
+    owner = None
+    if owner_ref:
+        owner = db.session.execute(
+            select(Owner).where(Owner.community_id == community.id, Owner.owner_ref == owner_ref)
+        ).scalar_one_or_none()
+        if owner is None:
+            raise click.ClickException(f"no owner {owner_ref!r} in the register of {slug}")
+    elif role == Role.OWNER.value:
+        raise click.ClickException("an owner account needs --owner-ref")
+    try:
+        user = find_user(username)
+        if user is None:
+            user = create_user(username, password, display_name=display_name)
+        grant_membership(user, community, Role(role), owner=owner)
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"user {username} is {role} of {slug}")

@@ -1,0 +1,108 @@
+"""Account services: create users, authenticate, grant roles, issue API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.accounts.models import ApiToken, Membership, Role, User
+from app.audit.services import record_event
+from app.db import utcnow
+from app.extensions import db
+from app.register.models import Community, Owner
+
+
+class AccountError(ValueError):
+    """A refused account operation, with a machine code and a message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+MIN_PASSWORD = 8
+
+
+def find_user(username: str) -> User | None:
+    """Look a user up by username."""
+    return db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def create_user(username: str, password: str, *, display_name: str = "",
+                actor: User | None = None) -> User:
+    """Create an account with a hashed password."""
+    username = username.strip()
+    if not username or len(username) > 80:
+        raise AccountError("invalid_username", "username must be 1-80 characters")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError("weak_password", f"password must be at least {MIN_PASSWORD} characters")
+    if find_user(username) is not None:
+        raise AccountError("username_taken", f"username {username!r} is taken")
+    user = User(username=username, display_name=display_name)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record_event("user.create", actor=actor, target=f"user:{user.id}",
+                 details={"username": username})
+    return user
+
+
+def grant_membership(user: User, community: Community, role: Role, *,
+                     owner: Owner | None = None, actor: User | None = None) -> Membership:
+    """Give a user a role in a community (or change it), optionally linked to an owner."""
+    if owner is not None and owner.community_id != community.id:
+        raise AccountError("owner_not_in_community", "the owner belongs to another community")
+    member = db.session.execute(
+        select(Membership).where(Membership.user_id == user.id,
+                                 Membership.community_id == community.id)
+    ).scalar_one_or_none()
+    before = member.role.value if member else None
+    if member is None:
+        member = Membership(user=user, community=community, role=role)
+        db.session.add(member)
+    member.role = role
+    if owner is not None:
+        member.owner = owner
+    db.session.flush()
+    record_event("membership.role", actor=actor, community_id=community.id,
+                 target=f"user:{user.id}",
+                 details={"from": before, "to": role.value,
+                          "owner_ref": owner.owner_ref if owner else None})
+    return member
+
+
+def authenticate(username: str, password: str, *, community_id: int | None = None) -> User | None:
+    """Return the user when the password matches; record a failed attempt otherwise."""
+    user = find_user(username)
+    if user is not None and user.active and user.check_password(password):
+        return user
+    record_event("auth.login_failed", actor_name=username[:80], community_id=community_id,
+                 details={"known_user": user is not None})
+    return None
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(user: User, *, days: int = 30) -> str:
+    """Create a bearer token for the API; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=_hash_token(token),
+                            expires_at=utcnow() + timedelta(days=days)))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a valid, unexpired bearer token belongs to."""
+    row = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == _hash_token(token))
+    ).scalar_one_or_none()
+    if row is None or row.revoked or row.expires_at <= utcnow() or not row.user.active:
+        return None
+    return row.user

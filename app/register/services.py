@@ -1,0 +1,201 @@
+"""Register services: create communities, import the owner register, read totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from app.audit.services import record_event
+from app.extensions import db
+from app.register.csvfile import RegisterRow, RowError, parse_register
+from app.register.electorate import (
+    DEVELOPER_REF,
+    DEVELOPER_STATUSES,
+    Electorate,
+    UnitRow,
+    compute_electorate,
+)
+from app.register.models import (
+    AreaSource,
+    Building,
+    Community,
+    Owner,
+    ParkingArea,
+    Unit,
+    UnitKind,
+    UnitStatus,
+    VoteChangePolicy,
+)
+
+SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+class RegisterError(ValueError):
+    """A refused register operation, with a machine code and a message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def create_community(slug: str, name: str, *, proxy_limit: int = 3,
+                     vote_change: str = "allowed", parking_area: str = "counted",
+                     notice_days: int = 15, actor=None) -> Community:  # noqa: ANN001
+    """Create a community with its settings."""
+    slug = slug.strip().lower()
+    if not slug or len(slug) > 64 or not set(slug) <= SLUG_CHARS or slug.startswith("-"):
+        raise RegisterError("invalid_slug", "slug must be 1-64 of a-z, 0-9 and -")
+    if not name.strip():
+        raise RegisterError("invalid_name", "name is required")
+    if proxy_limit < 0 or notice_days < 0:
+        raise RegisterError("invalid_setting", "limits must not be negative")
+    exists = db.session.execute(select(Community.id).where(Community.slug == slug)).first()
+    if exists:
+        raise RegisterError("slug_taken", f"community {slug!r} exists")
+    community = Community(
+        slug=slug, name=name.strip(), proxy_limit=proxy_limit,
+        vote_change=VoteChangePolicy(vote_change), parking_area=ParkingArea(parking_area),
+        notice_days=notice_days,
+    )
+    db.session.add(community)
+    db.session.flush()
+    record_event("community.create", actor=actor, community_id=community.id,
+                 target=f"community:{community.id}", details={"slug": slug, "name": name})
+    return community
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or why it did nothing."""
+
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    owners_created: int = 0
+    not_in_file: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported."""
+        return not self.errors
+
+
+def import_register(community: Community, data: bytes | str, *, actor=None,  # noqa: ANN001
+                    filename: str = "") -> ImportReport:
+    """Import or update the register from CSV; all-or-nothing: on any bad row, change nothing.
+
+    Units are matched by (building, unit) and updated in place; units missing from the file
+    are kept (and counted in `not_in_file`): a unit is never deleted by an import.
+    """
+    from app.register.csvfile import decode
+
+    text = decode(data) if isinstance(data, bytes) else data
+    rows, errors = parse_register(text)
+    report = ImportReport(errors=errors)
+    if errors:
+        return report
+    if not rows:
+        report.errors.append(RowError(1, "no_rows", "the file has a header but no units"))
+        return report
+
+    buildings = {b.name: b for b in db.session.execute(
+        select(Building).where(Building.community_id == community.id)).scalars()}
+    owners = {o.owner_ref: o for o in db.session.execute(
+        select(Owner).where(Owner.community_id == community.id)).scalars()}
+    units = {(u.building_id, u.number): u for u in db.session.execute(
+        select(Unit).where(Unit.community_id == community.id)).scalars()}
+    touched: set[int] = set()
+
+    for row in rows:
+        building = buildings.get(row.building)
+        if building is None:
+            building = Building(community_id=community.id, name=row.building)
+            db.session.add(building)
+            db.session.flush()
+            buildings[row.building] = building
+        owner = _owner_for(community, row, owners, report)
+        unit = units.get((building.id, row.unit))
+        values = {
+            "area_m2": row.area_m2, "area_source": AreaSource(row.area_source),
+            "kind": UnitKind(row.kind), "status": UnitStatus(row.status),
+            "listed_owner_ref": row.owner_ref,
+        }
+        if unit is None:
+            unit = Unit(community_id=community.id, building_id=building.id, number=row.unit,
+                        owner=owner, **values)
+            db.session.add(unit)
+            report.created += 1
+        else:
+            changed = unit.owner_id != owner.id or any(
+                getattr(unit, k) != v for k, v in values.items())
+            if changed:
+                for k, v in values.items():
+                    setattr(unit, k, v)
+                unit.owner = owner
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            touched.add(unit.id)
+    report.not_in_file = len([u for u in units.values() if u.id not in touched])
+    db.session.flush()
+    record_event("register.import", actor=actor, community_id=community.id,
+                 target=f"community:{community.id}",
+                 details={"file": filename, "rows": len(rows), "created": report.created,
+                          "updated": report.updated, "owners_created": report.owners_created,
+                          "not_in_file": report.not_in_file})
+    return report
+
+
+def _owner_for(community: Community, row: RegisterRow, owners: dict[str, Owner],
+               report: ImportReport) -> Owner:
+    """The counting owner of a row, created on first sight; names and phone kept current."""
+    ref = DEVELOPER_REF if row.status in DEVELOPER_STATUSES else row.owner_ref
+    owner = owners.get(ref)
+    if owner is None:
+        owner = Owner(community_id=community.id, owner_ref=ref,
+                      names="开发建设单位" if ref == DEVELOPER_REF else row.owner_name,
+                      phone="" if ref == DEVELOPER_REF else row.phone)
+        db.session.add(owner)
+        db.session.flush()
+        owners[ref] = owner
+        report.owners_created += 1
+    elif ref != DEVELOPER_REF:
+        if row.owner_name and owner.names != row.owner_name:
+            owner.names = row.owner_name
+        if row.phone and owner.phone != row.phone:
+            owner.phone = row.phone
+    return owner
+
+
+def unit_rows(community: Community) -> list[UnitRow]:
+    """All units of a community as pure rows for the electorate computation."""
+    result = db.session.execute(
+        select(Unit.id, Building.name, Unit.number, Unit.area_m2, Unit.kind, Unit.status,
+               Owner.owner_ref)
+        .join(Building, Unit.building_id == Building.id)
+        .join(Owner, Unit.owner_id == Owner.id)
+        .where(Unit.community_id == community.id)
+        .order_by(Unit.id)
+    )
+    return [UnitRow(unit_id=r[0], building=r[1], number=r[2], area_m2=r[3], kind=r[4].value,
+                    status=r[5].value, owner_ref=r[6]) for r in result]
+
+
+def community_electorate(community: Community,
+                         buildings: list[str] | None = None) -> Electorate:
+    """The electorate of the community (or of some of its buildings) under its settings."""
+    return compute_electorate(
+        unit_rows(community),
+        parking_counted=community.parking_area == ParkingArea.COUNTED,
+        buildings=buildings,
+    )
+
+
+def count_units(community: Community) -> int:
+    """Number of units in the register."""
+    return db.session.execute(
+        select(func.count(Unit.id)).where(Unit.community_id == community.id)
+    ).scalar_one()

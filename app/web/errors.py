@@ -1,0 +1,20 @@
+"""Error pages in the user's language."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def render_error_page(error: HTTPException):  # noqa: ANN201
+    """Render an HTTP error as a page."""
+    if error.code is None:
+        return error
+    return render_template("errors/error.html", code=error.code, error=error,
+                           csrf=isinstance(error, CSRFError)), error.code
+
+
+def init_app(app: Flask) -> None:
+    """Nothing to register: `app.api.errors` routes all HTTP errors (JSON or page)."""
+    del app

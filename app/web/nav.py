@@ -1,0 +1,40 @@
+"""The community navigation bar, to which each feature adds its links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from app.accounts.models import Role
+from app.context import current_member
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the community navigation."""
+
+    url: str
+    label: str
+
+
+#: callables (community, member) -> NavItem | None, appended by each feature's init_app
+NAV_PROVIDERS: list[Callable] = []
+
+
+def community_nav_items(community) -> list[NavItem]:  # noqa: ANN001
+    """The links the current user may follow in this community."""
+    member = current_member(community)
+    items = [provider(community, member) for provider in NAV_PROVIDERS]
+    return [item for item in items if item is not None]
+
+
+def role_label(role: Role) -> str:
+    """A role's name in the UI language."""
+    return {
+        Role.RESIDENT: _("住户"),
+        Role.OWNER: _("业主"),
+        Role.COMMITTEE: _("业委会"),
+        Role.ADMIN: _("管理员"),
+    }[Role(role)]

@@ -1,0 +1,7 @@
+"""WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi ...`."""
+
+from __future__ import annotations
+
+from app import create_app
+
+app = create_app()
