@@ -1,0 +1,98 @@
+"""Pure counting rules and tallies of Civil Code Art. 278 (no Flask, no SQLAlchemy).
+
+Typical use::
+
+    from voting.counting import Ballot, Electorate, Option, Voter, get_method
+    from voting.counting import threshold_for_matters
+
+    result = get_method("approve_each").tally(
+        electorate, ballots, options, threshold_for_matters([7])
+    )
+    result.to_dict()  # the result JSON of API.md
+"""
+
+from __future__ import annotations
+
+from .adjust import adjusted_result
+from .explain import explain, explain_option, format_percent, localize
+from .methods import (
+    BALLOT_ERROR_CODES,
+    METHODS,
+    ApproveEach,
+    BallotError,
+    Ranked,
+    Side,
+    SingleChoice,
+    VotingMethod,
+    get_method,
+    register_method,
+)
+from .model import (
+    ADJUSTED,
+    STRICT,
+    Ballot,
+    Electorate,
+    Option,
+    OptionResult,
+    Result,
+    Tally,
+    Voter,
+    choose_outcome,
+    format_area,
+)
+from .schulze import SchulzeResult, pairwise_preferences, schulze, strongest_paths
+from .thresholds import (
+    QUORUM,
+    Threshold,
+    approval_met,
+    describe_quorum,
+    describe_threshold,
+    option_passes,
+    quorum_met,
+    quorum_required,
+    share_met,
+    threshold_for_matters,
+)
+
+__all__ = [
+    "ADJUSTED",
+    "BALLOT_ERROR_CODES",
+    "METHODS",
+    "QUORUM",
+    "STRICT",
+    "ApproveEach",
+    "Ballot",
+    "BallotError",
+    "Electorate",
+    "Option",
+    "OptionResult",
+    "Ranked",
+    "Result",
+    "SchulzeResult",
+    "Side",
+    "SingleChoice",
+    "Tally",
+    "Threshold",
+    "Voter",
+    "VotingMethod",
+    "adjusted_result",
+    "approval_met",
+    "choose_outcome",
+    "describe_quorum",
+    "describe_threshold",
+    "explain",
+    "explain_option",
+    "format_area",
+    "format_percent",
+    "get_method",
+    "localize",
+    "option_passes",
+    "pairwise_preferences",
+    "quorum_met",
+    "quorum_required",
+    "register_method",
+    "schulze",
+    "share_met",
+    "strongest_paths",
+    "threshold_for_matters",
+]
