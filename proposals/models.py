@@ -1,0 +1,124 @@
+"""Proposals (议题), their options (方案) and the timeline of state transitions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.db import utcnow
+from app.extensions import db
+from app.register.models import Community
+from app.types import Area, Money, UTCDateTime
+
+
+class ProposalState(enum.StrEnum):
+    """Where a proposal is in its life."""
+
+    DRAFT = "draft"
+    DELIBERATION = "deliberation"
+    VOTING = "voting"
+    CLOSED = "closed"
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class FundingSource(enum.StrEnum):
+    """Who pays for an option."""
+
+    MAINTENANCE_FUND = "maintenance_fund"
+    OWNERS_BY_AREA = "owners_by_area"
+    SUBSIDY = "subsidy"
+    MIXED = "mixed"
+    NONE = "none"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+class Proposal(db.Model):
+    """A matter the owners deliberate and decide."""
+
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Markdown source; rendered with markdown-it-py and sanitised with nh3
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: Civil Code Art. 278 items (1-9) the proposal touches; [] = advisory
+    matters: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: building names in scope; None = the whole community
+    scope_buildings: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    state: Mapped[ProposalState] = mapped_column(
+        _enum(ProposalState, "proposal_state"), default=ProposalState.DRAFT, index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    community: Mapped[Community] = relationship()
+    author: Mapped[User | None] = relationship()
+    options: Mapped[list[ProposalOption]] = relationship(
+        back_populates="proposal", order_by="ProposalOption.position, ProposalOption.id",
+        cascade="all, delete-orphan")
+    transitions: Mapped[list[ProposalTransition]] = relationship(
+        back_populates="proposal", order_by="ProposalTransition.id")
+
+    @property
+    def is_advisory(self) -> bool:
+        """An advisory poll touches no Art. 278 matter."""
+        return not self.matters
+
+
+class ProposalOption(db.Model):
+    """One option (方案) of a proposal, with what it costs and what it takes away."""
+
+    __tablename__ = "proposal_option"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: total cost in yuan; None when not costed
+    cost_cny: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    funding_source: Mapped[FundingSource] = mapped_column(
+        _enum(FundingSource, "funding_source"), default=FundingSource.NONE)
+    timeline: Mapped[str] = mapped_column(String(200), default="")
+    #: green space lost, m²
+    green_area_lost_m2: Mapped[Decimal | None] = mapped_column(Area, nullable=True)
+    #: parking spaces gained (+) or lost (-)
+    parking_delta: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    risks: Mapped[str] = mapped_column(Text, default="")
+    pros: Mapped[str] = mapped_column(Text, default="")
+    cons: Mapped[str] = mapped_column(Text, default="")
+    #: the "keep things as they are" option
+    is_status_quo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="options")
+
+
+class ProposalTransition(db.Model):
+    """A change of state: who moved the proposal, when, from where to where."""
+
+    __tablename__ = "proposal_transition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    from_state: Mapped[ProposalState | None] = mapped_column(
+        _enum(ProposalState, "proposal_state"), nullable=True)
+    to_state: Mapped[ProposalState] = mapped_column(_enum(ProposalState, "proposal_state"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="transitions")
+    actor: Mapped[User | None] = relationship()
