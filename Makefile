@@ -64,12 +64,22 @@ postgres:
 	fi; \
 	pg_isready -h $(PG_SOCKET) || { echo "PostgreSQL is required for make test" >&2; exit 1; }
 
-translations: venv
-	$(VENV)/bin/pybabel compile --use-fuzzy -d translations
+# One English catalogue per feature: translations/ (core), proposals/, voting/, meetings/.
+CATALOGS := translations proposals/translations voting/translations meetings/translations
+FEATURE ?= core
 
+translations: venv
+	@for d in $(CATALOGS); do if [ -d $$d/en ]; then \
+	  $(VENV)/bin/pybabel compile --use-fuzzy -d $$d || exit 1; fi; done
+
+## make extract-messages FEATURE=core|proposals|voting|meetings: refresh that catalogue
 extract-messages: venv
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	@if [ "$(FEATURE)" = core ]; then cfg=babel.cfg; dir=translations; \
+	 else cfg=$(FEATURE)/babel.cfg; dir=$(FEATURE)/translations; fi; \
+	 $(VENV)/bin/pybabel extract -F $$cfg -k _l -k lazy_gettext -o $$dir/messages.pot . && \
+	 if [ -f $$dir/en/LC_MESSAGES/messages.po ]; then \
+	   $(VENV)/bin/pybabel update -i $$dir/messages.pot -d $$dir -l en --no-fuzzy-matching; \
+	 else $(VENV)/bin/pybabel init -i $$dir/messages.pot -d $$dir -l en; fi
 
 ## make bench: benchmarks (not tests); prints a table
 bench: venv

@@ -56,7 +56,10 @@ def build_config(instance_path: str) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("YISHI_TIMEZONE", "Asia/Shanghai"),
-        "BABEL_TRANSLATION_DIRECTORIES": str(root / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": ";".join(
+            str(root / d / "translations") if d else str(root / "translations")
+            for d in ("", "proposals", "voting", "meetings")
+        ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("YISHI_LOGIN_RATE_LIMIT", "10 per minute"),
