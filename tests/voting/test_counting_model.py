@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 
@@ -114,6 +115,23 @@ def test_format_area(area: D, text: str) -> None:
 )
 def test_format_percent_is_exact_and_half_up(part: int | D, whole: int | D, text: str) -> None:
     assert format_percent(part, whole) == text
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "boundary", "text"),
+    [
+        (300, D("400.01"), Fraction(3, 4), "74.998%"),  # would print 75.00% beside "below 3/4"
+        (150, D("299.99"), Fraction(1, 2), "50.002%"),  # would print 50.00% beside "over half"
+        (D("666665"), 10**6, Fraction(2, 3), "66.6665%"),
+        (3, 4, Fraction(3, 4), "75.00%"),  # exactly the boundary: two decimals
+        (2, 3, Fraction(2, 3), "66.67%"),
+        (612, 1000, Fraction(2, 3), "61.20%"),  # far from it: two decimals
+    ],
+)
+def test_format_percent_never_prints_the_boundary_for_a_different_share(
+    part: int | D, whole: int | D, boundary: Fraction, text: str
+) -> None:
+    assert format_percent(part, whole, boundary) == text
 
 
 def test_format_percent_of_zero_raises() -> None:

@@ -1,7 +1,9 @@
 """Reasons in words, Chinese (default) or English, for a ``Result``.
 
 Percentages are computed exactly and rounded half-up to two decimals; the verdicts next to
-them come from the exact comparison, never from the rounded figure.
+them come from the exact comparison, never from the rounded figure. Where a share differs
+from the boundary it is compared with (2/3, 1/2, 3/4) but would print the same at two
+decimals, it is printed with as many more decimals as tell them apart ("74.998%").
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .model import ADJUSTED, OptionResult, Result, format_area
-from .thresholds import Threshold, describe_threshold, normalize_lang, quorum_required, share_met
+from .thresholds import (
+    QUORUM,
+    Threshold,
+    approval_share,
+    describe_threshold,
+    normalize_lang,
+    quorum_required,
+    share_met,
+)
 
 __all__ = ["explain", "explain_option", "format_percent", "localize"]
 
@@ -80,15 +90,30 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def format_percent(part: int | Decimal, whole: int | Decimal) -> str:
-    """Return ``part / whole`` as a percentage with two decimals, rounded half-up: "61.20%"."""
+def _hundredths(share: Fraction, places: int) -> int:
+    return math.floor(share * 100 * 10**places + Fraction(1, 2))
+
+
+def format_percent(
+    part: int | Decimal, whole: int | Decimal, boundary: Fraction | None = None
+) -> str:
+    """Return ``part / whole`` as a percentage, two decimals rounded half-up: "61.20%".
+
+    With ``boundary`` (e.g. 2/3), a share that differs from it but would print the same
+    gets more decimals ("74.998%"), so the figure never contradicts the verdict beside it.
+    """
     if whole == 0:
         raise ZeroDivisionError("percentage of zero")
-    hundredths = Fraction(part) / Fraction(whole) * 10000
-    n = math.floor(hundredths + Fraction(1, 2))
+    share = Fraction(part) / Fraction(whole)
+    places = 2
+    if boundary is not None and share != boundary:
+        while places < 12 and _hundredths(share, places) == _hundredths(boundary, places):
+            places += 1
+    n = _hundredths(share, places)
     sign = "-" if n < 0 else ""
     n = abs(n)
-    return f"{sign}{n // 100}.{n % 100:02d}%"
+    scale = 10**places
+    return f"{sign}{n // scale}.{n % scale:0{places}d}%"
 
 
 def _verdict(texts: dict[str, str], threshold: Threshold, met: bool) -> str:
@@ -106,19 +131,20 @@ def explain_option(result: Result, option: OptionResult, lang: str = "zh") -> tu
         return (texts["opt_nobody"].format(title=title),)
     agree = texts["agree_ranked" if result.method == "ranked" else "agree"]
     threshold = result.threshold
+    boundary = approval_share(threshold)
     area_met = share_met(threshold, option.agree.area, part.area)
     head_met = share_met(threshold, option.agree.headcount, part.headcount)
     lines = [
         texts["opt_area"].format(
             title=title,
             agree=agree,
-            pct=format_percent(option.agree.area, part.area),
+            pct=format_percent(option.agree.area, part.area, boundary),
             verdict=_verdict(texts, threshold, area_met),
         ),
         texts["opt_head"].format(
             title=title,
             agree=agree,
-            pct=format_percent(option.agree.headcount, part.headcount),
+            pct=format_percent(option.agree.headcount, part.headcount, boundary),
             verdict=_verdict(texts, threshold, head_met),
         ),
     ]
@@ -140,9 +166,9 @@ def _participation(result: Result, texts: dict[str, str]) -> list[str]:
         ("part_area", part.area, electorate.area),
         ("part_head", part.headcount, electorate.headcount),
     ):
-        reached = Fraction(num) / Fraction(den) >= Fraction(2, 3)
+        reached = Fraction(num) / Fraction(den) >= QUORUM
         cmp = texts["reached" if reached else "below"]
-        lines.append(texts[key].format(pct=format_percent(num, den), cmp=cmp))
+        lines.append(texts[key].format(pct=format_percent(num, den, QUORUM), cmp=cmp))
     if not quorum_required(result.threshold):
         lines.append(texts["advisory_quorum"])
     elif not result.quorum_met:

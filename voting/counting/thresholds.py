@@ -16,6 +16,7 @@ __all__ = [
     "QUORUM",
     "Threshold",
     "approval_met",
+    "approval_share",
     "describe_quorum",
     "describe_threshold",
     "normalize_lang",
@@ -108,6 +109,11 @@ def threshold_for_matters(matters: Iterable[int]) -> Threshold:
         if _RULES[candidate].strictness > _RULES[result].strictness:
             result = candidate
     return result
+
+
+def approval_share(threshold: Threshold) -> Fraction:
+    """Return the share of participants the threshold measures agreement against (1/2, 3/4)."""
+    return _RULES[Threshold(threshold)].share
 
 
 def quorum_required(threshold: Threshold) -> bool:
