@@ -7,4 +7,4 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the proposals feature."""
-    from proposals import models  # noqa: F401
+    from proposals import comment_models, models  # noqa: F401

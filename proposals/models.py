@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -122,3 +122,37 @@ class ProposalTransition(db.Model):
 
     proposal: Mapped[Proposal] = relationship(back_populates="transitions")
     actor: Mapped[User | None] = relationship()
+
+
+class ProposalAttachment(db.Model):
+    """A file attached to a proposal (a quote, a site plan): PDF or image, under instance/."""
+
+    __tablename__ = "proposal_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    #: the name the uploader gave, shown to readers
+    filename: Mapped[str] = mapped_column(String(200))
+    #: random name under instance/uploads/<community_id>/
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship()
+
+
+class Leaning(db.Model):
+    """An owner's non-binding leaning (意向) towards one option; changeable, never a vote."""
+
+    __tablename__ = "proposal_leaning"
+    __table_args__ = (UniqueConstraint("proposal_id", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("proposal_option.id"), index=True)
+    #: one leaning per register owner (co-owners share it)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owner.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
