@@ -14,7 +14,7 @@ def utcnow() -> datetime:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """Make SQLite durable: WAL, synchronous=FULL, a busy timeout, foreign keys on."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
@@ -28,14 +28,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN00
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_manual_transactions(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+def _sqlite_manual_transactions(dbapi_connection, connection_record) -> None:
     """Let SQLAlchemy, not the sqlite3 module, emit BEGIN (see `_sqlite_begin`)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
 
 
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(conn) -> None:  # noqa: ANN001
+def _sqlite_begin(conn) -> None:
     """Start SQLite transactions with BEGIN IMMEDIATE: writers queue instead of failing.
 
     A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when

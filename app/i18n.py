@@ -56,7 +56,7 @@ def format_count(value: int | None) -> str:
     return format_decimal(value, locale=get_locale())
 
 
-def format_percent(value) -> str:  # noqa: ANN001
+def format_percent(value) -> str:
     """Format a ratio (Fraction or Decimal in 0..1) as a percentage with two decimals."""
     if value is None:
         return "—"

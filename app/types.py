@@ -17,7 +17,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
         """Store as UTC."""
         if value is None:
             return None
@@ -25,7 +25,7 @@ class UTCDateTime(TypeDecorator):
             raise ValueError("naive datetime given to a UTCDateTime column")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         """Return as aware UTC."""
         if value is None:
             return None
@@ -43,7 +43,7 @@ class Hundredths(TypeDecorator):
     impl = BigInteger
     cache_ok = True
 
-    def process_bind_param(self, value: Decimal | int | str | None, dialect) -> int | None:  # noqa: ANN001
+    def process_bind_param(self, value: Decimal | int | str | None, dialect) -> int | None:
         """Convert a Decimal to hundredths, refusing more than two places."""
         if value is None:
             return None
@@ -55,7 +55,7 @@ class Hundredths(TypeDecorator):
             raise ValueError(f"{value} has more than two decimal places")
         return int(scaled)
 
-    def process_result_value(self, value: int | None, dialect) -> Decimal | None:  # noqa: ANN001
+    def process_result_value(self, value: int | None, dialect) -> Decimal | None:
         """Convert hundredths back to a Decimal with two places."""
         if value is None:
             return None

@@ -28,7 +28,7 @@ SMALL_REGISTER = HEADER + (
 
 
 @pytest.fixture
-def make_community(ctx) -> Callable[..., Community]:  # noqa: ANN001
+def make_community(ctx) -> Callable[..., Community]:
     """Create a community, optionally with a register (CSV text)."""
 
     def factory(slug: str = "spj", name: str = "尚品居", register: str | None = SMALL_REGISTER,
@@ -44,7 +44,7 @@ def make_community(ctx) -> Callable[..., Community]:  # noqa: ANN001
 
 
 @pytest.fixture
-def make_user(ctx) -> Callable[..., User]:  # noqa: ANN001
+def make_user(ctx) -> Callable[..., User]:
     """Create a user with a role in a community (linked to an owner by owner_ref)."""
 
     def factory(username: str, community: Community | None = None, role: Role | str = "owner",

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from app.extensions import db
 
 
-def test_models_agree_with_migrations(app) -> None:  # noqa: ANN001
+def test_models_agree_with_migrations(app) -> None:
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "render_as_batch": True}
@@ -17,7 +17,7 @@ def test_models_agree_with_migrations(app) -> None:  # noqa: ANN001
     assert diff == [], f"models and migrations differ: {diff}"
 
 
-def test_flask_db_upgrade_from_empty(database_url, tmp_path) -> None:  # noqa: ANN001
+def test_flask_db_upgrade_from_empty(database_url, tmp_path) -> None:
     """`flask db upgrade` on an empty database reaches the head revision."""
     from sqlalchemy import inspect
 

@@ -34,7 +34,7 @@ def _lock_chain() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(278278)"))
 
 
-def record_event(action: str, *, actor=None, community_id: int | None = None,  # noqa: ANN001
+def record_event(action: str, *, actor=None, community_id: int | None = None,
                  target: str = "", details: dict | None = None,
                  actor_name: str = "") -> AuditEntry:
     """Append an entry to the audit log (the caller's transaction commits it)."""

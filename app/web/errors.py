@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
-def render_error_page(error: HTTPException):  # noqa: ANN201
+def render_error_page(error: HTTPException):
     """Render an HTTP error as a page."""
     if error.code is None:
         return error

@@ -23,7 +23,7 @@ class NavItem:
 NAV_PROVIDERS: list[Callable] = []
 
 
-def community_nav_items(community) -> list[NavItem]:  # noqa: ANN001
+def community_nav_items(community) -> list[NavItem]:
     """The links the current user may follow in this community."""
     member = current_member(community)
     items = [provider(community, member) for provider in NAV_PROVIDERS]
