@@ -65,3 +65,10 @@ def can_grant_role(member: MemberLike | None, role: Role) -> bool:
 def can_vote(member: MemberLike | None) -> bool:
     """Only an owner linked to the register votes; residents never do."""
     return member is not None and member.role == Role.OWNER and member.owner_id is not None
+
+
+def can_change_role(member: MemberLike | None, target: MemberLike, role: Role) -> bool:
+    """Staff change roles; only an admin grants admin or changes an admin's role."""
+    if not can_grant_role(member, role):
+        return False
+    return target.role != Role.ADMIN or member.role == Role.ADMIN  # type: ignore[union-attr]

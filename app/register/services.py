@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.audit.services import record_event
 from app.extensions import db
@@ -42,7 +43,7 @@ class RegisterError(ValueError):
 
 def create_community(slug: str, name: str, *, proxy_limit: int = 3,
                      vote_change: str = "allowed", parking_area: str = "counted",
-                     notice_days: int = 15, actor=None) -> Community:  # noqa: ANN001
+                     notice_days: int = 15, actor=None) -> Community:
     """Create a community with its settings."""
     slug = slug.strip().lower()
     if not slug or len(slug) > 64 or not set(slug) <= SLUG_CHARS or slug.startswith("-"):
@@ -83,7 +84,7 @@ class ImportReport:
         return not self.errors
 
 
-def import_register(community: Community, data: bytes | str, *, actor=None,  # noqa: ANN001
+def import_register(community: Community, data: bytes | str, *, actor=None,
                     filename: str = "") -> ImportReport:
     """Import or update the register from CSV; all-or-nothing: on any bad row, change nothing.
 
@@ -199,3 +200,99 @@ def count_units(community: Community) -> int:
     return db.session.execute(
         select(func.count(Unit.id)).where(Unit.community_id == community.id)
     ).scalar_one()
+
+
+@dataclass(frozen=True)
+class RegisterTotals:
+    """The community's electorate, and the same totals per building and per kind of unit."""
+
+    overall: Electorate
+    by_building: list[tuple[str, Electorate]]
+    by_kind: list[tuple[str, Electorate]]
+    parking_counted: bool
+
+
+def register_totals(community: Community) -> RegisterTotals:
+    """Units, headcount and area overall, per building and per kind (one query)."""
+    rows = unit_rows(community)
+    counted = community.parking_area == ParkingArea.COUNTED
+    buildings = sorted({r.building for r in rows})
+    kinds = [k.value for k in UnitKind if any(r.kind == k.value for r in rows)]
+    return RegisterTotals(
+        overall=compute_electorate(rows, parking_counted=counted),
+        by_building=[(b, compute_electorate(rows, parking_counted=counted, buildings=[b]))
+                     for b in buildings],
+        by_kind=[(k, compute_electorate([r for r in rows if r.kind == k],
+                                        parking_counted=counted)) for k in kinds],
+        parking_counted=counted,
+    )
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    """One page of the unit list with its building, owner and the total count."""
+
+    items: list[tuple[Unit, Building, Owner]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def _escape_like(term: str) -> str:
+    """Escape LIKE wildcards in a search term."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_units(community: Community, *, building: str = "", query: str = "", page: int = 1,
+               per_page: int = 50) -> UnitPage:
+    """A page of units, filtered by building and a search of unit number, owner_ref and name.
+
+    Two queries whatever the page size: the count and the page (units joined to buildings and
+    owners).
+    """
+    conditions = [Unit.community_id == community.id]
+    if building:
+        conditions.append(Building.name == building)
+    term = query.strip()
+    if term:
+        pattern = f"%{_escape_like(term.lower())}%"
+        conditions.append(
+            func.lower(Unit.number).like(pattern, escape="\\")
+            | func.lower(Owner.owner_ref).like(pattern, escape="\\")
+            | func.lower(Unit.listed_owner_ref).like(pattern, escape="\\")
+            | func.lower(Owner.names).like(pattern, escape="\\")
+        )
+    base = (select(Unit, Building, Owner)
+            .join(Building, Unit.building_id == Building.id)
+            .join(Owner, Unit.owner_id == Owner.id)
+            .where(*conditions))
+    total = db.session.execute(
+        select(func.count()).select_from(base.with_only_columns(Unit.id).subquery())
+    ).scalar_one()
+    page = max(1, page)
+    rows = db.session.execute(
+        base.order_by(Building.name, Unit.number, Unit.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return UnitPage(items=[(r[0], r[1], r[2]) for r in rows], total=total, page=page,
+                    per_page=per_page)
+
+
+def building_names(community: Community) -> list[str]:
+    """Names of the community's buildings, sorted."""
+    return list(db.session.execute(
+        select(Building.name).where(Building.community_id == community.id)
+        .order_by(Building.name)).scalars())
+
+
+def get_owner(community: Community, owner_ref: str) -> Owner | None:
+    """An owner of this community by owner_ref."""
+    return db.session.execute(
+        select(Owner).where(Owner.community_id == community.id, Owner.owner_ref == owner_ref)
+        .options(selectinload(Owner.units).selectinload(Unit.building))
+    ).scalar_one_or_none()

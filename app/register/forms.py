@@ -1,0 +1,30 @@
+"""Register forms (no database lookups here)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import IntegerField, SearchField, SelectField
+from wtforms.validators import NumberRange, Optional
+
+
+class UploadRegisterForm(FlaskForm):
+    """Upload the owner register as a CSV file."""
+
+    file = FileField(
+        _l("名册文件（CSV，UTF-8）"),
+        validators=[FileRequired(_l("请选择文件")),
+                    FileAllowed(["csv", "txt"], _l("只接受 .csv 文件"))],
+    )
+
+
+class UnitFilterForm(FlaskForm):
+    """Filter the unit list by building and a search term (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    building = SelectField(_l("楼栋"), choices=[], validate_choice=False, default="")
+    q = SearchField(_l("搜索房号、业主编号或姓名"), validators=[Optional()], default="")
+    page = IntegerField(_l("页码"), validators=[Optional(), NumberRange(min=1)], default=1)
