@@ -35,11 +35,12 @@ def _init_extensions(app: Flask) -> None:
     """Bind the extensions to the app."""
     from pathlib import Path
 
-    from app import db as _sqlite_pragmas  # noqa: F401
+    from app import db as db_setup
     from app import i18n, security
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    db_setup.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -50,9 +51,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_features(app: Flask) -> None:
     """Import and register every feature's blueprints, CLI commands and models."""
+    import demo
     import proposals
     from app import accounts, api, audit, register, web
 
-    features = [web, accounts, register, audit, api, proposals]
+    features = [web, accounts, register, audit, api, proposals, demo]
     for feature in features:
         feature.init_app(app)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import event
@@ -34,13 +37,44 @@ def _sqlite_manual_transactions(dbapi_connection, connection_record) -> None:
         dbapi_connection.isolation_level = None
 
 
+#: whether new SQLite transactions take the write lock up front (BEGIN IMMEDIATE)
+_IMMEDIATE: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
+
+
+@contextmanager
+def immediate_transactions(enabled: bool = True) -> Iterator[None]:
+    """Within this block, SQLite transactions begin with BEGIN IMMEDIATE (writers queue)."""
+    token = _IMMEDIATE.set(enabled)
+    try:
+        yield
+    finally:
+        _IMMEDIATE.reset(token)
+
+
+def init_app(app) -> None:  # noqa: ANN001
+    """Requests that may write (POST, PUT, PATCH, DELETE) take SQLite's write lock up front."""
+    from flask import g, request
+
+    @app.before_request
+    def _writer_lock_mode() -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g._sqlite_immediate_token = _IMMEDIATE.set(True)
+
+    @app.teardown_request
+    def _reset_lock_mode(exc: BaseException | None) -> None:  # noqa: ARG001
+        token = g.pop("_sqlite_immediate_token", None)
+        if token is not None:
+            _IMMEDIATE.reset(token)
+
+
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(conn) -> None:
-    """Start SQLite transactions with BEGIN IMMEDIATE: writers queue instead of failing.
+def _sqlite_begin(conn) -> None:  # noqa: ANN001
+    """Begin SQLite transactions: IMMEDIATE for writers, DEFERRED for readers.
 
     A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
-    another writer committed in between; taking the write lock up front serialises writers
-    and lets the busy timeout do its job.
+    another writer committed in between; a request that may write therefore takes the write
+    lock up front, so writers queue on the busy timeout instead. Readers (GET) stay deferred
+    and, in WAL mode, never block or wait for writers.
     """
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _IMMEDIATE.get() else "BEGIN")
