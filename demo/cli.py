@@ -1,0 +1,44 @@
+"""`flask demo`: load the demo communities into an empty database."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from app.accounts.services import AccountError
+from app.extensions import db
+from app.register.services import RegisterError, community_electorate
+from demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from demo.loader import DemoError, count_communities, load_demo
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True,
+              help="Load only when the database has no community; otherwise do nothing.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the demo communities built from the seed stories (尚品居, 天元城, 金安小筑)."""
+    existing = count_communities()
+    if existing and if_empty:
+        click.echo(f"the database already holds {existing} communities; demo not loaded")
+        return
+    if existing:
+        raise click.ClickException(
+            f"the database already holds {existing} communities; the demo loads only into an "
+            "empty database and never deletes data. Use a fresh database, e.g. "
+            "DATABASE_URL=sqlite:////tmp/yishi-demo.db flask --app wsgi db upgrade, then "
+            "flask --app wsgi demo with the same DATABASE_URL.")
+    try:
+        result = load_demo()
+    except (DemoError, RegisterError, AccountError, LookupError) as exc:
+        db.session.rollback()
+        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
+    db.session.commit()
+    for slug, community in result.communities.items():
+        e = community_electorate(community)
+        click.echo(f"{slug} {community.name}: {e.units} units, headcount {e.headcount}, "
+                   f"area {e.area_m2} m²")
+    for line in result.stages:
+        click.echo(line)
+    click.echo(f"{len(ACCOUNTS)} demo accounts, password {DEMO_PASSWORD!r}: "
+               + ", ".join(a.username for a in ACCOUNTS))

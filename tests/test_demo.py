@@ -1,0 +1,113 @@
+"""`flask demo`: the demo communities, their generated registers and the demo accounts."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.accounts.models import Membership, Role, User
+from app.extensions import db
+from app.register.models import Community, Owner
+from app.register.services import community_electorate, count_units, get_owner
+from demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from demo.data.communities import COMMUNITIES, JINANXIAOZHU, featured_owners
+from demo.data.registers import holdings, summarize, to_csv
+from tests.factories import login
+
+PHONE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
+
+
+def test_shipped_csvs_are_the_generator_output() -> None:
+    for spec in COMMUNITIES:
+        assert spec.csv_path.read_text(encoding="utf-8") == to_csv(spec.lines()), (
+            f"{spec.csv_path.name} is stale: run python -m demo.data")
+
+
+def test_generated_registers_are_realistic() -> None:
+    sizes = {}
+    for spec in COMMUNITIES:
+        lines = spec.lines()
+        sizes[spec.slug] = len(lines)
+        assert len({(ln.building, ln.unit) for ln in lines}) == len(lines)
+        for ln in lines:
+            assert ln.area_m2 == ln.area_m2.quantize(Decimal("0.01"))
+            low, high = {"residence": (59, 161), "commercial": (30, 200),
+                         "parking": (12, 15)}[ln.kind]
+            assert Decimal(low) <= ln.area_m2 <= Decimal(high), ln
+            assert ln.phone == "" or PHONE.match(ln.phone), ln.phone
+            assert (ln.status == "unsold") == (ln.owner_ref == "")
+        sources = {ln.area_source for ln in lines}
+        assert sources == {"registry", "survey", "contract"}
+        assert sum(ln.area_source == "registry" for ln in lines) > len(lines) * 0.7
+        held = holdings(lines)
+        assert any(len(units) > 1 for units in held.values())
+        assert any(";" in units[0].owner_name for units in held.values())
+        assert {"unsold", "undelivered"} <= {ln.status for ln in lines}
+    assert sizes == {"shangpinju": 484, "tianyuancheng": 640, "jinanxiaozhu": 120}
+
+
+def test_demo_loads_registers_and_refuses_a_second_time(app) -> None:  # noqa: ANN001
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        for spec in COMMUNITIES:
+            community = db.session.execute(
+                select(Community).where(Community.slug == spec.slug)).scalar_one()
+            assert community.name == spec.name
+            assert community.parking_area.value == spec.settings["parking_area"]
+            lines = spec.lines()
+            expected = summarize(lines, parking_counted=spec.parking_counted)
+            electorate = community_electorate(community)
+            assert count_units(community) == len(lines)
+            assert (electorate.units, electorate.headcount, electorate.area_m2) == (
+                expected.units, expected.headcount, expected.area_m2)
+            assert "developer" in electorate.by_ref()
+            assert f"headcount {expected.headcount}" in first.output
+        jax = db.session.execute(
+            select(Community).where(Community.slug == "jinanxiaozhu")).scalar_one()
+        building = JINANXIAOZHU.extra["elevator_building"]
+        scoped = community_electorate(jax, [building])
+        assert scoped.headcount == summarize(JINANXIAOZHU.lines(), buildings=(building,)).headcount
+        assert scoped.units == 44
+        owners_before = db.session.execute(select(func.count(Owner.id))).scalar_one()
+
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded" in again.output
+    refused = runner.invoke(args=["demo"])
+    assert refused.exit_code != 0 and "fresh database" in refused.output
+    with app.app_context():
+        assert db.session.execute(select(func.count(Community.id))).scalar_one() == 3
+        assert db.session.execute(select(func.count(Owner.id))).scalar_one() == owners_before
+
+
+def test_demo_accounts_sign_in_and_see_their_community(app, client) -> None:  # noqa: ANN001
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.execute(select(func.count(User.id))).scalar_one() == len(ACCOUNTS)
+        spj = db.session.execute(
+            select(Community).where(Community.slug == "shangpinju")).scalar_one()
+        featured = featured_owners(COMMUNITIES[0])
+        members = {m.user.username: m for m in db.session.execute(
+            select(Membership).where(Membership.community_id == spj.id)).scalars()}
+        assert members["spj-owner"].owner_id == get_owner(spj, featured.multi_unit).id
+        assert len(members["spj-owner"].owner.units) >= 2
+        assert ";" in members["spj-coowner"].owner.names
+        assert members["spj-committee"].role is Role.COMMITTEE
+        assert members["spj-resident"].owner_id is None
+        assert members["chen-lixin"].owner.names == "陈立新"
+        dual = db.session.execute(select(User).where(User.username == "chen-lixin")).scalar_one()
+        assert len(dual.memberships) == 2
+
+    login(client, "spj-owner", DEMO_PASSWORD)
+    home = client.get("/c/shangpinju/")
+    assert home.status_code == 200 and "尚品居" in home.get_data(as_text=True)
+    assert client.get("/c/tianyuancheng/").status_code == 403
+    client.post("/logout")
+    login(client, "chen-lixin", DEMO_PASSWORD)
+    assert client.get("/c/shangpinju/").status_code == 200
+    assert "天元城" in client.get("/c/tianyuancheng/").get_data(as_text=True)
+    assert client.get("/c/jinanxiaozhu/").status_code == 403
