@@ -39,6 +39,8 @@ def load_community(slug: str) -> Community:
 @blp.route("/communities/<slug>")
 @token_required
 @blp.response(200, CommunitySchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
 def get_community(slug: str) -> dict:
     """A community's name and register totals (members only)."""
     community = load_community(slug)

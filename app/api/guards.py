@@ -1,0 +1,74 @@
+"""Checks on every API request body before any view or schema sees it.
+
+Bad input gets a 4xx JSON error here, so it can never reach the database as something the
+driver refuses (a NUL byte, a lone surrogate) or a parser that recurses without bound.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, request
+
+from app.api.errors import ApiError, is_api_request
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: deepest nesting of arrays and objects a request body may have
+MAX_DEPTH = 32
+
+
+def bad_string(value: str) -> bool:
+    """A string no database column should receive: a NUL byte or a lone surrogate."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_json_value(data: object) -> str | None:
+    """Why a parsed JSON body is refused (nesting, characters), or None when it is fine."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if bad_string(value):
+                return "a string contains a NUL byte or an invalid character"
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                return f"the body is nested more than {MAX_DEPTH} levels deep"
+            if isinstance(value, dict):
+                stack.extend((key, depth) for key in value)
+                stack.extend((item, depth + 1) for item in value.values())
+            else:
+                stack.extend((item, depth + 1) for item in value)
+    return None
+
+
+def check_api_body() -> None:
+    """Refuse a body that is not JSON, not parseable, or carries characters we never store."""
+    if not is_api_request() or request.url_rule is None or request.method not in BODY_METHODS:
+        return  # unknown paths and methods get their 404/405 first
+    if request.mimetype and not request.is_json and (request.content_length or 0) > 0:
+        raise ApiError(415, "unsupported_media_type",
+                       "send the request body as application/json")
+    raw = request.get_data(cache=True)
+    if not raw:
+        return
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type",
+                       "send the request body as application/json")
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, "invalid_json", "the request body is not valid JSON") from exc
+    problem = check_json_value(data)
+    if problem:
+        raise ApiError(400, "invalid_json", problem)
+
+
+def init_app(app: Flask) -> None:
+    """Run the body checks before every request."""
+    app.before_request(check_api_body)
