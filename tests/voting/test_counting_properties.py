@@ -56,7 +56,8 @@ def choices(draw: st.DrawFn, method: str, ids: list[int]) -> object:
     named = order[: draw(st.integers(0, len(order)))]
     groups: list[list[int]] = []
     for option_id in named:
-        if groups and draw(st.booleans()):
+        tie = draw(st.booleans())  # tie with the group before
+        if groups and tie:
             groups[-1].append(option_id)
         else:
             groups.append([option_id])

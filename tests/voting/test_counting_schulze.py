@@ -105,7 +105,8 @@ def weak_orders(draw: st.DrawFn, ids: Sequence[int]) -> Ballot:
     named = order[: draw(st.integers(0, len(order)))]
     groups: Ballot = []
     for option_id in named:
-        if groups and draw(st.booleans()):
+        tie = draw(st.booleans())  # tie with the group before
+        if groups and tie:
             groups[-1].append(option_id)
         else:
             groups.append([option_id])

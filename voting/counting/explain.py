@@ -9,7 +9,6 @@ decimals, it is printed with as many more decimals as tell them apart ("74.998%"
 from __future__ import annotations
 
 import dataclasses
-import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -91,7 +90,10 @@ _TEXTS: dict[str, dict[str, str]] = {
 
 
 def _hundredths(share: Fraction, places: int) -> int:
-    return math.floor(share * 100 * 10**places + Fraction(1, 2))
+    """Round ``share`` in percent to ``places`` decimals, half-up, as an integer count."""
+    scale: int = 10**places
+    scaled = share * 100 * scale + Fraction(1, 2)
+    return scaled.numerator // scaled.denominator  # floor
 
 
 def format_percent(
