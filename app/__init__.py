@@ -52,9 +52,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     """Import and register every feature's blueprints, CLI commands and models."""
     import demo
+    import meetings
     import proposals
     from app import accounts, api, audit, register, web
 
-    features = [web, accounts, register, audit, api, proposals, demo]
+    features = [web, accounts, register, audit, api, proposals, demo, meetings]
     for feature in features:
         feature.init_app(app)

@@ -1,0 +1,83 @@
+"""Result notices (表决结果公告) of closed votes: frozen, hashed snapshots of DESIGN.md fields."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.audit.services import record_event
+from app.db import utcnow
+from app.extensions import db
+from meetings import sources
+from meetings.drafting import notice_snapshot, zh_datetime
+from meetings.errors import MeetingError
+from meetings.models import ResultNotice
+from meetings.services import community_tz
+from proposals.models import Proposal
+
+#: longest objection period (询异期) the committee may set, in days
+MAX_OBJECTION_DAYS = 30
+
+
+def canonical_json(content: dict[str, Any]) -> str:
+    """The canonical JSON that is stored and hashed."""
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def notice_content(notice: ResultNotice) -> dict[str, Any]:
+    """The notice's frozen fields."""
+    return json.loads(notice.content)
+
+
+def verify_notice(notice: ResultNotice) -> bool:
+    """Whether the stored content still matches its sha256."""
+    return hashlib.sha256(notice.content.encode("utf-8")).hexdigest() == notice.sha256
+
+
+def notice_for_proposal(proposal: Proposal) -> ResultNotice | None:
+    """The result notice of a proposal's vote, if published."""
+    return db.session.execute(select(ResultNotice).where(
+        ResultNotice.proposal_id == proposal.id).order_by(ResultNotice.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def publish_result_notice(proposal: Proposal, *, actor: User | None, objection_days: int = 0,
+                          now: datetime | None = None) -> ResultNotice:
+    """Publish the result notice of a proposal's closed vote, with an optional objection period."""
+    now = now or utcnow()
+    if not 0 <= objection_days <= MAX_OBJECTION_DAYS:
+        raise MeetingError("invalid_objection_days",
+                           _("询异期须在 0 至 %(n)s 天之间", n=MAX_OBJECTION_DAYS), 400)
+    vote = sources.closed_vote(proposal)
+    if vote is None:
+        raise MeetingError("vote_not_closed", _("该议题的表决尚未结束，不能发布结果公告"))
+    if db.session.execute(select(ResultNotice.id).where(ResultNotice.vote_id == vote.vote_id)
+                          ).first():
+        raise MeetingError("notice_exists", _("该表决的结果公告已经发布"))
+    tz = community_tz()
+    ends = now + timedelta(days=objection_days) if objection_days else None
+    content = notice_snapshot(
+        title=f"{proposal.title} 表决结果公告", proposal_id=proposal.id,
+        community=proposal.community.name, scope=proposal.scope_buildings,
+        organiser=f"{proposal.community.name}业主委员会", vote=vote,
+        published_at=zh_datetime(now, tz),
+        objection_ends_at=zh_datetime(ends, tz) if ends else None)
+    body = canonical_json(content)
+    notice = ResultNotice(community_id=proposal.community_id, proposal_id=proposal.id,
+                          vote_id=vote.vote_id, title=content["title"][:200],
+                          passed=content["passed"], published_at=now,
+                          published_by_id=getattr(actor, "id", None), objection_ends_at=ends,
+                          content=body, sha256=hashlib.sha256(body.encode("utf-8")).hexdigest())
+    db.session.add(notice)
+    db.session.flush()
+    record_event("notice.publish", actor=actor, community_id=proposal.community_id,
+                 target=f"notice:{notice.id}",
+                 details={"proposal_id": proposal.id, "vote_id": vote.vote_id,
+                          "sha256": notice.sha256, "objection_days": objection_days})
+    return notice
