@@ -1,0 +1,184 @@
+"""Every kind of bad register row, through the CLI and the upload page: nothing is imported."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.register.models import Building, Owner, Unit
+from tests.factories import HEADER, login
+
+GOOD = "1栋,101,89.50,registry,residence,delivered,o1,张三,13800000001\n"
+
+#: (id, bad row placed at spreadsheet row 3 after GOOD at row 2, expected Chinese reason)
+BAD_ROWS = [
+    ("missing_building", ",102,80,registry,residence,delivered,o5,甲,", "第 3 行：楼栋为空"),
+    ("missing_unit", "1栋,,80,registry,residence,delivered,o5,甲,", "第 3 行：房号为空"),
+    ("too_long", "1栋," + "9" * 65 + ",80,registry,residence,delivered,o5,甲,",
+     "第 3 行：楼栋、房号或业主编号过长"),
+    ("area_not_number", "1栋,102,abc,registry,residence,delivered,o5,甲,",
+     "第 3 行：面积 abc 不是数字"),
+    ("area_zero", "1栋,102,0,registry,residence,delivered,o5,甲,", "第 3 行：面积 0 必须大于 0"),
+    ("area_negative", "1栋,102,-3,registry,residence,delivered,o5,甲,",
+     "第 3 行：面积 -3 必须大于 0"),
+    ("area_three_decimals", "1栋,102,80.123,registry,residence,delivered,o5,甲,",
+     "第 3 行：面积 80.123 的小数超过两位"),
+    ("area_huge", "1栋,102,1000000,registry,residence,delivered,o5,甲,",
+     "第 3 行：面积 1000000 过大"),
+    ("bad_area_source", "1栋,102,80,guess,residence,delivered,o5,甲,",
+     "第 3 行：面积来源 guess 无效"),
+    ("bad_kind", "1栋,102,80,registry,villa,delivered,o5,甲,", "第 3 行：类型 villa 无效"),
+    ("bad_status", "1栋,102,80,registry,residence,sold,o5,甲,", "第 3 行：状态 sold 无效"),
+    ("delivered_without_owner", "1栋,102,80,registry,residence,delivered,,甲,",
+     "第 3 行：已交付的房屋必须填写业主编号"),
+    ("developer_on_delivered", "1栋,102,80,registry,residence,delivered,developer,开发商,",
+     "第 3 行：业主编号 developer 只能用于未售或未交付的房屋"),
+    ("duplicate_unit", "1栋,101,70,registry,residence,delivered,o5,甲,",
+     "第 3 行：房屋 1栋-101 与第 2 行重复"),
+    ("owner_conflict", "1栋,102,80,registry,residence,delivered,o1,李四,",
+     "第 3 行：业主编号 o1 在第 2 行的姓名与本行不同"),
+]
+
+
+def _nothing_imported(community_id: int) -> None:
+    """No building, unit or owner of the community exists."""
+    for model in (Building, Unit, Owner):
+        count = db.session.execute(
+            select(func.count()).select_from(model).where(model.community_id == community_id)
+        ).scalar_one()
+        assert count == 0, model.__name__
+
+
+def _cli_import(app, slug: str, data: bytes, tmp_path) -> object:  # noqa: ANN001
+    path = tmp_path / "register.csv"
+    path.write_bytes(data)
+    return app.test_cli_runner().invoke(args=["register", "import", slug, str(path)])
+
+
+@pytest.mark.parametrize(("case", "row", "reason"), BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
+def test_bad_row_through_cli(ctx, make_community, tmp_path, case, row, reason) -> None:  # noqa: ANN001
+    community = make_community(register=None)
+    result = _cli_import(ctx, "spj", (HEADER + GOOD + row + "\n").encode(), tmp_path)
+    assert result.exit_code != 0
+    assert "row 3:" in result.output
+    assert "row 2:" not in result.output
+    db.session.rollback()
+    _nothing_imported(community.id)
+
+
+@pytest.mark.parametrize(("case", "row", "reason"), BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
+def test_bad_row_through_upload(client, make_community, make_user, case, row,  # noqa: ANN001
+                                reason) -> None:
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    login(client, "boss")
+    response = client.post(
+        "/c/spj/register/upload",
+        data={"file": (io.BytesIO((HEADER + GOOD + row + "\n").encode()), "register.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert reason in page
+    assert "什么都没有导入" in page
+    _nothing_imported(community.id)
+
+
+def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
+        ctx, client, make_community, make_user, tmp_path) -> None:  # noqa: ANN001
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    data = (HEADER + GOOD + "\n,,,,,,,,\n"
+            + "1栋,102,-1,registry,residence,delivered,o5,甲,\n"
+            + "1栋,103,80,registry,residence,delivered,o6,乙,\n"
+            + "1栋,104,80,registry,shop,delivered,o7,丙,\n").encode()
+    result = _cli_import(ctx, "spj", data, tmp_path)
+    assert result.exit_code != 0
+    # row 3 is empty and row 4 only commas: both skipped, but they keep their numbers
+    assert "row 5:" in result.output and "row 7:" in result.output
+    assert "row 6:" not in result.output
+    assert "2 bad row(s)" in result.output
+    db.session.rollback()
+    login(client, "boss")
+    page = client.post("/c/spj/register/upload",
+                       data={"file": (io.BytesIO(data), "r.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "第 5 行：面积 -1 必须大于 0" in page
+    assert "第 7 行：类型 shop 无效" in page
+    assert "第 6 行" not in page
+    _nothing_imported(community.id)
+
+
+def test_header_missing_column(ctx, client, make_community, make_user, tmp_path) -> None:  # noqa: ANN001
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    data = (HEADER.replace(",phone", "") + "1栋,101,89.50,registry,residence,delivered,o1,张三\n"
+            ).encode()
+    result = _cli_import(ctx, "spj", data, tmp_path)
+    assert result.exit_code != 0 and "phone" in result.output
+    db.session.rollback()
+    login(client, "boss")
+    response = client.post("/c/spj/register/upload",
+                           data={"file": (io.BytesIO(data), "r.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "表头缺少这些列：phone" in response.get_data(as_text=True)
+    _nothing_imported(community.id)
+
+
+def test_non_utf8_file(ctx, client, make_community, make_user, tmp_path) -> None:  # noqa: ANN001
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    data = (HEADER + GOOD).encode("gbk")
+    result = _cli_import(ctx, "spj", data, tmp_path)
+    assert result.exit_code != 0 and "UTF-8" in result.output
+    db.session.rollback()
+    login(client, "boss")
+    response = client.post("/c/spj/register/upload",
+                           data={"file": (io.BytesIO(data), "r.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "文件不是 UTF-8 编码" in response.get_data(as_text=True)
+    _nothing_imported(community.id)
+
+
+def test_bom_accepted_and_chinese_names_kept(ctx, make_community, tmp_path) -> None:  # noqa: ANN001
+    community = make_community(register=None)
+    data = b"\xef\xbb\xbf" + (HEADER + GOOD + "\n\n"
+                              + "1栋,201,100,survey,residence,delivered,o2,李四;王五,\n").encode()
+    result = _cli_import(ctx, "spj", data, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "2 created" in result.output
+    owners = {o.owner_ref: o for o in db.session.execute(
+        select(Owner).where(Owner.community_id == community.id)).scalars()}
+    assert owners["o1"].names == "张三"
+    assert owners["o2"].name_list == ["李四", "王五"]
+    assert {b.name for b in db.session.execute(select(Building)).scalars()} == {"1栋"}
+
+
+def test_upload_success_shows_counts_and_totals(client, make_community, make_user) -> None:  # noqa: ANN001
+    from tests.factories import SMALL_REGISTER
+
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    login(client, "boss")
+    response = client.post("/c/spj/register/upload",
+                           data={"file": (io.BytesIO(SMALL_REGISTER.encode()), "r.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "新增房屋：6" in page
+    assert "492.25 m²" in page and "4 人" in page
+
+
+def test_upload_without_file_is_a_form_error(client, make_community, make_user) -> None:  # noqa: ANN001
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    login(client, "boss")
+    response = client.post("/c/spj/register/upload", data={},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "请选择文件" in response.get_data(as_text=True)
