@@ -238,3 +238,28 @@ def test_result_option_lookup() -> None:
     assert result.option(7).title == "方案A"
     with pytest.raises(KeyError):
         result.option(8)
+
+
+def test_counting_package_imports_only_the_standard_library_and_itself() -> None:
+    """The rules stay pure: no Flask, no SQLAlchemy, nothing of the app (checked statically)."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    import voting.counting
+
+    package = Path(voting.counting.__file__).parent
+    for path in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level > 0:  # relative: inside voting.counting
+                    assert node.level == 1, path
+                    continue
+                modules = [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                assert top in sys.stdlib_module_names, f"{path.name} imports {module}"

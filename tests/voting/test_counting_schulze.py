@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voting.counting import pairwise_preferences, schulze, strongest_paths
+from voting.counting import pairwise_preferences, schulze, schulze_from_pairwise, strongest_paths
 
 PROPS = settings(max_examples=200, deadline=None)
 
@@ -47,6 +47,13 @@ def test_wikipedia_example() -> None:
     # E>A directly only by 1, but E>B (9) then B>A (5); A's best way back is A>C (7), C>E (3)
     assert result.strengths[5][1] == 5 and result.strengths[1][5] == 3
     assert result.beats(5, 1) and not result.beats(1, 5)
+
+
+def test_ranking_from_pairwise_counts_summed_elsewhere() -> None:
+    d = pairwise_preferences([1, 2, 3, 4, 5], WIKIPEDIA)
+    assert schulze_from_pairwise([1, 2, 3, 4, 5], d) == schulze([1, 2, 3, 4, 5], WIKIPEDIA)
+    with pytest.raises(ValueError):
+        schulze_from_pairwise([1, 1], {1: {1: 0}})
 
 
 def test_every_ballot_counts_once_and_identical_ballots_add_up() -> None:

@@ -40,7 +40,13 @@ from .model import (
     choose_outcome,
     format_area,
 )
-from .schulze import SchulzeResult, pairwise_preferences, schulze, strongest_paths
+from .schulze import (
+    SchulzeResult,
+    pairwise_preferences,
+    schulze,
+    schulze_from_pairwise,
+    strongest_paths,
+)
 from .thresholds import (
     QUORUM,
     Threshold,
@@ -94,6 +100,7 @@ __all__ = [
     "quorum_required",
     "register_method",
     "schulze",
+    "schulze_from_pairwise",
     "share_met",
     "strongest_paths",
     "threshold_for_matters",

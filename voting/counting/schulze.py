@@ -17,7 +17,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["SchulzeResult", "pairwise_preferences", "schulze", "strongest_paths"]
+__all__ = [
+    "SchulzeResult",
+    "pairwise_preferences",
+    "schulze",
+    "schulze_from_pairwise",
+    "strongest_paths",
+]
 
 Ranking = tuple[tuple[int, ...], ...]
 Matrix = dict[int, dict[int, int]]
@@ -90,6 +96,15 @@ def _groups(option_ids: Sequence[int], p: Matrix) -> Ranking:
     return tuple(groups)
 
 
+def schulze_from_pairwise(option_ids: Sequence[int], pairwise: Matrix) -> SchulzeResult:
+    """Rank options by Schulze (margins) from already counted ``d[a][b]`` (e.g. summed in SQL)."""
+    ids = list(option_ids)
+    if len(set(ids)) != len(ids):
+        raise ValueError("option ids must be unique")
+    p = strongest_paths(ids, pairwise)
+    return SchulzeResult(pairwise=pairwise, strengths=p, ranking=_groups(ids, p))
+
+
 def schulze(
     option_ids: Sequence[int], rankings: Iterable[Sequence[Sequence[int]]]
 ) -> SchulzeResult:
@@ -97,6 +112,4 @@ def schulze(
     ids = list(option_ids)
     if len(set(ids)) != len(ids):
         raise ValueError("option ids must be unique")
-    d = pairwise_preferences(ids, rankings)
-    p = strongest_paths(ids, d)
-    return SchulzeResult(pairwise=d, strengths=p, ranking=_groups(ids, p))
+    return schulze_from_pairwise(ids, pairwise_preferences(ids, rankings))
