@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -29,6 +30,8 @@ class DemoResult:
 
     communities: dict[str, Community] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    #: proposals by story key ("shed", "gas", "elevator", "guardroom"), when the feature exists
+    proposals: dict[str, Any] = field(default_factory=dict)
     stages: list[str] = field(default_factory=list)
 
 

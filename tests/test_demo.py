@@ -12,8 +12,10 @@ from app.extensions import db
 from app.register.models import Community, Owner
 from app.register.services import community_electorate, count_units, get_owner
 from demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from demo.content import ELEVATOR, PROPOSALS, SHED
 from demo.data.communities import COMMUNITIES, JINANXIAOZHU, featured_owners
 from demo.data.registers import holdings, summarize, to_csv
+from demo.stories import _feature
 from tests.factories import login
 
 PHONE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
@@ -73,6 +75,7 @@ def test_demo_loads_registers_and_refuses_a_second_time(app) -> None:  # noqa: A
         assert scoped.headcount == summarize(JINANXIAOZHU.lines(), buildings=(building,)).headcount
         assert scoped.units == 44
         owners_before = db.session.execute(select(func.count(Owner.id))).scalar_one()
+        _check_stories(first.output)
 
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
@@ -111,3 +114,32 @@ def test_demo_accounts_sign_in_and_see_their_community(app, client) -> None:  # 
     assert client.get("/c/shangpinju/").status_code == 200
     assert "天元城" in client.get("/c/tianyuancheng/").get_data(as_text=True)
     assert client.get("/c/jinanxiaozhu/").status_code == 403
+
+
+def _check_stories(output: str) -> None:
+    """The story stages ran exactly as far as the features in this build allow."""
+    if _feature("proposals.services", "create_proposal") is None:
+        assert "proposals: feature not available" in output
+        return
+    from proposals.models import Proposal
+
+    proposals = {p.title: p for p in db.session.execute(select(Proposal)).scalars()}
+    assert len(proposals) == len(PROPOSALS)
+    shed = proposals[SHED.title]
+    assert shed.community.slug == "shangpinju" and sorted(shed.matters) == [7, 8]
+    a, b = shed.options
+    assert a.green_area_lost_m2 == Decimal("160.00") and a.parking_delta == 0
+    assert b.cost_cny == Decimal("142800.00") and b.parking_delta == -8
+    elevator = proposals[ELEVATOR.title]
+    assert elevator.scope_buildings == ["19-1号楼"] and elevator.matters == [5]
+    if _feature("proposals.discussion", "post_comment") is None:
+        assert "discussion: feature not available" in output
+        return
+    from proposals.comment_models import Comment
+
+    comments = list(db.session.execute(select(Comment)).scalars())
+    assert len(comments) == sum(len(p.comments) for p in PROPOSALS)
+    official = [c for c in comments if c.is_official]
+    assert {c.proposal_id for c in official} == {p.id for p in proposals.values()}
+    assert all(c.parent_id is not None for c in official)
+    assert {c.stance.value for c in comments if c.stance} == {"support", "oppose", "question"}
