@@ -54,8 +54,9 @@ def _register_features(app: Flask) -> None:
     import demo
     import meetings
     import proposals
+    import voting
     from app import accounts, api, audit, register, web
 
-    features = [web, accounts, register, audit, api, proposals, demo, meetings]
+    features = [web, accounts, register, audit, api, proposals, voting, demo, meetings]
     for feature in features:
         feature.init_app(app)

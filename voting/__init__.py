@@ -1,0 +1,20 @@
+"""Owner voting: electorate snapshots, e-ballots, proxies, paper ballots, results.
+
+The counting rules live in the pure `voting.counting`; `voting.services` stores and aggregates.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the voting models, JSON API and CLI."""
+    from app.extensions import api, csrf
+    from voting import api as voting_api
+    from voting import models  # noqa: F401
+    from voting.cli import votes_cli
+
+    api.register_blueprint(voting_api.blp, url_prefix="/api/v1")
+    csrf.exempt(voting_api.blp)
+    app.cli.add_command(votes_cli)

@@ -1,0 +1,238 @@
+"""Casting ballots: one counted ballot per owner, written insert-first under a UNIQUE constraint.
+
+A second write for the same (vote, elector) fails in the database, inside a savepoint, and only
+then decides what to do: replace with history (vote change allowed), refuse (final), or hold
+the ballot as a paper/electronic conflict. No check-then-insert race is possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.extensions import db
+from app.register.models import VoteChangePolicy
+from voting.counting import BallotError, Side, get_method
+from voting.models import (
+    Ballot,
+    BallotChoice,
+    BallotConflict,
+    BallotRevision,
+    Channel,
+    ProxyMandate,
+    Vote,
+    VoteElector,
+)
+from voting.services.common import (
+    VotingError,
+    elector_by_ref,
+    elector_of_user,
+    new_receipt,
+    now,
+    require_open,
+)
+
+BALLOT_FIELDS = ("channel", "choices", "blank", "cast_by_id", "mandate_id", "ballot_no",
+                 "entered_by_id", "cast_at")
+
+
+def validate_choices(vote: Vote, choices: object) -> object:
+    """Validate choices with the vote's method; a bad ballot is a 422 domain error."""
+    try:
+        return get_method(vote.method).validate_choices(choices, frozenset(vote.option_ids))
+    except BallotError as error:
+        raise VotingError(422, error.code, error.message) from None
+
+
+def _rank_rows(validated: Any, option_ids: list[int]) -> dict[int, int]:
+    """Ranked ballots: each option's group index; options left out share the lowest rank."""
+    ranks = dict.fromkeys(option_ids, len(validated))
+    for index, group in enumerate(validated):
+        for option_id in group:
+            ranks[option_id] = index
+    return ranks
+
+
+def choice_rows(vote: Vote, choices: Mapping | None,
+                blank: bool) -> list[tuple[int, str, int | None]]:
+    """(option_id, side, rank) rows of a ballot: what the SQL tally groups by."""
+    ranked = vote.method == "ranked"
+    if blank or choices is None:
+        return [(o, Side.ABSTAIN.value, 0 if ranked else None) for o in vote.option_ids]
+    method = get_method(vote.method)
+    validated = method.validate_choices(choices, frozenset(vote.option_ids))
+    ranks = _rank_rows(validated, vote.option_ids) if ranked else {}
+    rows = []
+    for option_id in vote.option_ids:
+        side = method.side(option_id, validated)
+        if side is not None:
+            rows.append((option_id, side.value, ranks.get(option_id)))
+    return rows
+
+
+def write_choices(ballot: Ballot, vote: Vote) -> None:
+    """Replace the ballot's BallotChoice rows."""
+    db.session.execute(delete(BallotChoice).where(BallotChoice.ballot_id == ballot.id))
+    rows = [{"ballot_id": ballot.id, "option_id": o, "vote_id": vote.id,
+             "elector_id": ballot.elector_id, "side": s, "rank": r}
+            for o, s, r in choice_rows(vote, ballot.choices, ballot.blank)]
+    if rows:
+        db.session.execute(insert(BallotChoice), rows)
+
+
+def keep_revision(ballot: Ballot, reason: str) -> BallotRevision:
+    """Copy the ballot's current version into its history."""
+    revision = BallotRevision(ballot_id=ballot.id, version=ballot.version, receipt=ballot.receipt,
+                              superseded_at=now(), reason=reason,
+                              **{f: getattr(ballot, f) for f in BALLOT_FIELDS})
+    db.session.add(revision)
+    return revision
+
+
+def apply_version(ballot: Ballot, vote: Vote, data: dict[str, Any], receipt: str) -> None:
+    """Make `data` the ballot's current version (the caller kept the old one)."""
+    for field in BALLOT_FIELDS:
+        setattr(ballot, field, data[field])
+    ballot.receipt = receipt
+    ballot.version += 1
+    db.session.flush()
+    write_choices(ballot, vote)
+
+
+def write_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any]) -> Ballot | BallotConflict:
+    """Insert the counted ballot, or on UNIQUE(vote, elector) replace, refuse or hold it."""
+    receipt = new_receipt()
+    try:
+        with db.session.begin_nested():
+            ballot = Ballot(vote_id=vote.id, elector_id=elector.id, receipt=receipt, **data)
+            db.session.add(ballot)
+            db.session.flush()
+            write_choices(ballot, vote)
+        return ballot
+    except IntegrityError:
+        pass
+    existing = db.session.execute(
+        select(Ballot).where(Ballot.vote_id == vote.id, Ballot.elector_id == elector.id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if existing is None:
+        raise VotingError(409, "duplicate_ballot_no", "this paper ballot number is already entered")
+    if existing.channel != data["channel"]:
+        return _hold_conflict(vote, elector, existing, data, receipt)
+    if data["channel"] == Channel.PAPER:
+        raise VotingError(409, "duplicate_owner",
+                          f"a paper ballot for {elector.owner_ref} is already entered "
+                          f"(no. {existing.ballot_no})")
+    if vote.proposal.community.vote_change == VoteChangePolicy.FINAL:
+        raise VotingError(409, "ballot_final", "a ballot was already cast and is final")
+    keep_revision(existing, "changed")
+    apply_version(existing, vote, data, receipt)
+    return existing
+
+
+def _hold_conflict(vote: Vote, elector: VoteElector, existing: Ballot, data: dict[str, Any],
+                   receipt: str) -> BallotConflict:
+    """Hold a ballot of the other channel for the committee; never merged."""
+    try:
+        with db.session.begin_nested():
+            conflict = BallotConflict(vote_id=vote.id, elector_id=elector.id,
+                                      ballot_id=existing.id, receipt=receipt, **data)
+            db.session.add(conflict)
+            db.session.flush()
+        return conflict
+    except IntegrityError:
+        raise VotingError(409, "conflict_pending",
+                          "this owner already has a paper and an electronic ballot; "
+                          "the committee decides which counts") from None
+
+
+def usable_mandate(vote: Vote, holder: User, elector: VoteElector) -> ProxyMandate | None:
+    """An unrevoked mandate from the elector's owner to the holder that covers this vote."""
+    return db.session.execute(
+        select(ProxyMandate).where(
+            ProxyMandate.holder_id == holder.id,
+            ProxyMandate.mandator_id == elector.owner_id,
+            ProxyMandate.community_id == vote.community_id,
+            ProxyMandate.revoked_at.is_(None),
+            or_(ProxyMandate.vote_id == vote.id,
+                (ProxyMandate.vote_id.is_(None)) & (ProxyMandate.valid_from <= now())
+                & (ProxyMandate.valid_until >= now())),
+        ).order_by(ProxyMandate.id).limit(1)
+    ).scalar_one_or_none()
+
+
+def cast_ballot(vote: Vote, actor: User, choices: object,
+                on_behalf_of: str | None = None) -> Ballot | BallotConflict:
+    """Cast (or change) an electronic ballot for the actor's owner or, by mandate, another's."""
+    require_open(vote)
+    mandate = None
+    own = elector_of_user(vote, actor)
+    if on_behalf_of is None or (own is not None and own.owner_ref == on_behalf_of):
+        elector = own
+        if elector is None:
+            raise VotingError(403, "not_in_electorate", "you are not in this vote's electorate")
+    else:
+        elector = elector_by_ref(vote, on_behalf_of)
+        if elector is None:
+            raise VotingError(403, "not_in_electorate",
+                              f"{on_behalf_of!r} is not in this vote's electorate")
+        mandate = usable_mandate(vote, actor, elector)
+        if mandate is None:
+            raise VotingError(403, "no_mandate", f"you hold no mandate from {on_behalf_of!r}")
+    validate_choices(vote, choices)
+    data = {"channel": Channel.ELECTRONIC, "choices": choices, "blank": False,
+            "cast_by_id": actor.id, "mandate_id": getattr(mandate, "id", None),
+            "ballot_no": None, "entered_by_id": None, "cast_at": now()}
+    result = write_ballot(vote, elector, data)
+    if mandate is not None and mandate.used_at is None:
+        mandate.used_at = data["cast_at"]
+    return result
+
+
+@dataclass(frozen=True)
+class BallotStatus:
+    """What an owner (or a co-owner) sees of their ballot: who cast it and when."""
+
+    ballot: Ballot | None
+    elector: VoteElector | None
+    cast_by_name: str
+    cast_at: datetime | None
+
+
+def ballot_status(vote: Vote, user: User) -> BallotStatus:
+    """The counted ballot of the user's owner, shared by all co-owners' accounts."""
+    elector = elector_of_user(vote, user)
+    if elector is None:
+        return BallotStatus(None, None, "", None)
+    ballot = db.session.execute(
+        select(Ballot).where(Ballot.vote_id == vote.id, Ballot.elector_id == elector.id)
+    ).scalar_one_or_none()
+    if ballot is None:
+        return BallotStatus(None, elector, "", None)
+    who = ballot.cast_by.name if ballot.cast_by else ""
+    return BallotStatus(ballot, elector, who, ballot.cast_at)
+
+
+def check_receipt(vote: Vote, receipt: str) -> str | None:
+    """Status of a receipt: counted, superseded, void, held, or None when unknown."""
+    code = receipt.strip().upper()
+    if db.session.execute(select(Ballot.id).where(Ballot.vote_id == vote.id,
+                                                  Ballot.receipt == code)).first():
+        return "counted"
+    reason = db.session.execute(
+        select(BallotRevision.reason).join(Ballot, Ballot.id == BallotRevision.ballot_id)
+        .where(Ballot.vote_id == vote.id, BallotRevision.receipt == code)).scalar_one_or_none()
+    if reason is not None:
+        return "superseded" if reason == "changed" else "void"
+    conflict = db.session.execute(
+        select(BallotConflict).where(BallotConflict.vote_id == vote.id,
+                                     BallotConflict.receipt == code)).scalar_one_or_none()
+    if conflict is not None:
+        return "held" if conflict.resolved_at is None else "void"
+    return None
