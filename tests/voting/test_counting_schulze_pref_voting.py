@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pref_voting.margin_based_methods import beat_path, beat_path_defeat
+from pref_voting.profiles_with_ties import ProfileWithTies
 
 from voting.counting import schulze
 
 from .test_counting_schulze import WIKIPEDIA, Ballot, profiles
-
-pytest.importorskip("pref_voting")
-from pref_voting.margin_based_methods import beat_path, beat_path_defeat
-from pref_voting.profiles_with_ties import ProfileWithTies
 
 PROPS = settings(max_examples=200, deadline=None)
 
