@@ -2,9 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 
+def _nav_item(community: Any, member: Any) -> Any:
+    """The 议题 link, for those who may read proposals."""
+    from flask import url_for
+    from flask_babel import gettext as _
+
+    from app.permissions import is_staff
+    from app.web.nav import NavItem
+    from proposals.permissions import _reads
+
+    if community.public_proposals or is_staff(member) or _reads(member, community):
+        return NavItem(url_for("proposals.index", slug=community.slug), _("议题"))
+    return None
+
+
+def _home_section(community: Any, member: Any) -> dict[str, Any] | None:
+    """Open proposals (deliberation and voting) on the community home."""
+    from proposals.models import ProposalState
+    from proposals.services import visible_proposals
+
+    open_states = [ProposalState.DELIBERATION, ProposalState.VOTING]
+    if member is not None and member.role in ("committee", "admin"):
+        open_states.append(ProposalState.DRAFT)
+    return {"template": "proposals/_home_section.html",
+            "open_proposals": visible_proposals(community, member, states=open_states)}
+
+
 def init_app(app: Flask) -> None:
-    """Register the proposals feature."""
-    from proposals import comment_models, models  # noqa: F401
+    """Register the proposals feature: models, pages, API, navigation and home section."""
+    from app.extensions import api, csrf
+    from app.web.nav import NAV_PROVIDERS
+    from app.web.views import HOME_SECTIONS
+    from proposals import api as proposals_api
+    from proposals import comment_models, models, views, views_discussion  # noqa: F401
+    from proposals.labels import JINJA_GLOBALS
+    from proposals.markdown import render_markdown
+    from proposals.page import share_text
+
+    app.register_blueprint(views.bp)
+    api.register_blueprint(proposals_api.blp, url_prefix="/api/v1")
+    csrf.exempt(proposals_api.blp)
+    app.jinja_env.globals.update(JINJA_GLOBALS, share_text=share_text)
+    app.jinja_env.filters["markdown"] = render_markdown
+    if _nav_item not in NAV_PROVIDERS:
+        NAV_PROVIDERS.append(_nav_item)
+    if _home_section not in HOME_SECTIONS:
+        HOME_SECTIONS.append(_home_section)

@@ -1,0 +1,115 @@
+"""What the proposal and comparison pages show, assembled with a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app.i18n import format_area, format_money
+from app.permissions import is_staff
+from app.register.models import Community
+from proposals import permissions as perm
+from proposals import reading
+from proposals.forms import ActionForm, AttachmentForm, CommentForm, LeaningForm, ReasonForm
+from proposals.labels import funding_label
+from proposals.markdown import render_markdown
+from proposals.models import Proposal
+from proposals.shares import AT_MOST, FROM_FUND, NOTHING, PAID_BY_OWNERS, Share, shares_for
+from proposals.states import manual_moves
+
+
+def proposal_context(community: Community, member: Any, proposal: Proposal, *, page: int = 1,
+                     with_discussion: bool = True) -> dict[str, Any]:
+    """The template context of a proposal's page."""
+    owner = member.owner if member is not None and member.owner_id is not None else None
+    basis, shares = shares_for(community, proposal, owner)
+    staff = is_staff(member)
+    context: dict[str, Any] = {
+        "community": community, "member": member, "proposal": proposal,
+        "body_html": render_markdown(proposal.body), "basis": basis, "shares": shares,
+        "is_staff": staff, "can_edit": perm.can_edit_proposal(member, proposal),
+        "moves": manual_moves(proposal.state) if staff else [],
+        "attachments": reading.attachments_of(proposal),
+        "leanings": reading.leaning_counts(proposal),
+        "can_lean": perm.can_lean(member, proposal),
+        "my_leaning": reading.my_leaning(proposal, getattr(member, "owner_id", None)),
+        "action_form": ActionForm(),
+    }
+    if context["can_lean"]:
+        lean = LeaningForm()
+        lean.option_id.choices = [(o.id, o.title) for o in proposal.options]
+        lean.option_id.data = context["my_leaning"]
+        context["leaning_form"] = lean
+    if context["can_edit"]:
+        context["attachment_form"] = AttachmentForm()
+    if with_discussion:
+        threads = reading.comment_threads(proposal, page)
+        ids = reading.thread_ids(threads.items)
+        comment_form = CommentForm()
+        comment_form.option_id.choices = [(0, _("整个议题"))] + [
+            (o.id, o.title) for o in proposal.options]
+        context.update(
+            threads=threads, stances=reading.stance_summary(proposal),
+            reports=reading.report_counts(ids) if staff else {},
+            can_comment=perm.can_comment(member, proposal, community),
+            comment_form=comment_form, reason_form=ReasonForm(),
+            options_by_id={o.id: o for o in proposal.options},
+        )
+    return context
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    """One attribute of every option, and whether the options differ in it."""
+
+    key: str
+    label: str
+    cells: list[str]
+    differs: bool
+    markdown: bool = False
+
+
+def share_text(share: Share | None) -> str:
+    """An owner's share of one option, in words."""
+    if share is None or share.pays is None:
+        return _("未估算")
+    if share.kind == PAID_BY_OWNERS:
+        return format_money(share.pays)
+    if share.kind == FROM_FUND:
+        return _("%(pays)s（从专项维修资金支出，按面积折合您的份额 %(part)s）",
+                 pays=format_money(share.pays), part=format_money(share.proportional))
+    if share.kind == AT_MOST:
+        return _("最多 %(amount)s（混合来源，实际取决于分摊比例）",
+                 amount=format_money(share.pays))
+    if share.kind == NOTHING:
+        return _("%(pays)s（无需业主出资）", pays=format_money(share.pays))
+    return _("未估算")
+
+
+def compare_rows(proposal: Proposal, shares: dict[int, Share]) -> list[CompareRow]:
+    """The comparison table's rows, one per attribute."""
+    options = list(proposal.options)
+
+    def parking(delta: int | None) -> str:
+        if delta is None:
+            return "—"
+        return f"+{delta}" if delta > 0 else str(delta)
+
+    spec: list[tuple[str, str, list[str], bool]] = [
+        ("description", _("方案说明"), [o.description for o in options], True),
+        ("cost", _("总费用"), [format_money(o.cost_cny) for o in options], False),
+        ("funding", _("资金来源"), [funding_label(o.funding_source) for o in options], False),
+        ("timeline", _("工期"), [o.timeline or "—" for o in options], False),
+        ("green", _("减少的绿地"), [format_area(o.green_area_lost_m2) for o in options], False),
+        ("parking", _("车位变化"), [parking(o.parking_delta) for o in options], False),
+        ("risks", _("风险"), [o.risks for o in options], True),
+        ("pros", _("优点"), [o.pros for o in options], True),
+        ("cons", _("缺点"), [o.cons for o in options], True),
+    ]
+    if shares:
+        spec.insert(2, ("share", _("您的分摊"), [share_text(shares.get(o.id)) for o in options],
+                        False))
+    return [CompareRow(key, label, cells, len(set(cells)) > 1, markdown)
+            for key, label, cells, markdown in spec]
