@@ -4,6 +4,7 @@ a 500 for bad input; a bug inside an API view is a JSON 500."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -15,10 +16,26 @@ from app.accounts.models import Role
 from app.accounts.services import create_user, grant_membership, issue_api_token
 from app.extensions import db
 from app.register.services import create_community
-from tests.conftest import make_app
+from tests.conftest import _clean, make_app
 
 TOKEN_URL = "/api/v1/auth/token"
 
+
+
+@pytest.fixture
+def custom_app(migrated: str) -> Iterator[Callable[..., Flask]]:
+    """Build apps with config overrides on the test database; empty it afterwards."""
+    built: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        built.append(make_app(migrated, **overrides))
+        return built[-1]
+
+    yield build
+    for application in built:
+        _clean(application)
+        with application.app_context():
+            db.engine.dispose()
 
 def assert_json_error(response, status: int, code: str | None = None) -> dict:  # noqa: ANN001
     """The response is a JSON error envelope with this status; returns the error."""
@@ -123,8 +140,8 @@ def test_empty_body_is_422(client: FlaskClient) -> None:
     assert_json_error(client.post(TOKEN_URL, content_type="application/json"), 422)
 
 
-def test_rate_limit_is_json_429(migrated: str) -> None:
-    app = make_app(migrated, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
+def test_rate_limit_is_json_429(custom_app) -> None:  # noqa: ANN001
+    app = custom_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
     for _ in range(2):
         assert_json_error(client.post(TOKEN_URL, json={"username": "x", "password": "y"}), 401)
@@ -133,8 +150,8 @@ def test_rate_limit_is_json_429(migrated: str) -> None:
     assert int(response.headers["Retry-After"]) > 0
 
 
-def test_bug_in_an_api_view_is_json_500_and_rolled_back(migrated: str) -> None:
-    app = make_app(migrated)
+def test_bug_in_an_api_view_is_json_500_and_rolled_back(custom_app) -> None:  # noqa: ANN001
+    app = custom_app()
 
     def boom() -> str:
         create_community("half-done", "未提交")
@@ -151,7 +168,7 @@ def test_bug_in_an_api_view_is_json_500_and_rolled_back(migrated: str) -> None:
         assert db.session.query(Community).filter_by(slug="half-done").count() == 0
     with pytest.raises(RuntimeError):  # pages keep Flask's own handling (a traceback in tests)
         app.test_client().get("/test-boom")
-    quiet = make_app(migrated, PROPAGATE_EXCEPTIONS=False)
+    quiet = custom_app(PROPAGATE_EXCEPTIONS=False)
     quiet.add_url_rule("/test-boom", "test_boom_html", boom)
     page = quiet.test_client().get("/test-boom")
     assert page.status_code == 500 and page.mimetype == "text/html"
@@ -171,8 +188,17 @@ def _api_body_routes(app: Flask, slug: str) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
-        values = {arg: slug if arg == "slug" else (0 if "int" in type(
-            rule._converters[arg]).__name__.lower() else "0") for arg in rule.arguments}
+        values: dict[str, object] = {}
+        for arg in rule.arguments:
+            converter = rule._converters[arg]
+            if arg == "slug":
+                values[arg] = slug
+            elif hasattr(converter, "items"):
+                values[arg] = sorted(converter.items)[0]
+            elif type(converter).__name__ in {"IntegerConverter", "NumberConverter"}:
+                values[arg] = 0
+            else:
+                values[arg] = "0"
         url = rule.build(values)[1]
         out += [(method, url) for method in sorted(rule.methods & {"POST", "PUT", "PATCH"})]
     return out
