@@ -29,6 +29,21 @@ class World:
     outsider: User
 
 
+@pytest.fixture(autouse=True)
+def fresh_request_globals(app) -> None:  # noqa: ANN001
+    """Each request starts with empty per-request caches.
+
+    The tests' outer app context outlives requests, so the caches the core keeps in `g`
+    (the bearer token's user, memberships) would leak from one request into the next.
+    """
+    from flask import g
+
+    @app.before_request
+    def _forget() -> None:
+        g.pop("api_user", None)
+        g.pop("_memberships", None)
+
+
 @pytest.fixture
 def world(make_community, make_user) -> World:  # noqa: ANN001
     """The 尚品居 register (492.25 m²) with one member of each kind, and another community."""
