@@ -40,11 +40,12 @@ class DemoAccount:
 def _per_community(code: str, committee: str, admin: str, resident: str) -> list[DemoAccount]:
     return [
         DemoAccount(f"{code}-committee", committee, (Seat(code, Role.COMMITTEE, "named:0"),),
-                    "业委会委员(本人也是业主)"),
+                    "业委会委员（本人也是业主）"),
         DemoAccount(f"{code}-admin", admin, (Seat(code, Role.ADMIN),), "物业/社区工作人员"),
-        DemoAccount(f"{code}-owner", "", (Seat(code, Role.OWNER, "multi"),), "业主,名下多套房产"),
-        DemoAccount(f"{code}-coowner", "", (Seat(code, Role.OWNER, "co"),), "共有人(夫妻共有一套)"),
-        DemoAccount(f"{code}-resident", resident, (Seat(code, Role.RESIDENT),), "租户,不能投票"),
+        DemoAccount(f"{code}-owner", "", (Seat(code, Role.OWNER, "multi"),), "业主，名下多套房产"),
+        DemoAccount(f"{code}-coowner", "", (Seat(code, Role.OWNER, "co"),),
+                    "共有人（夫妻共有一套）"),
+        DemoAccount(f"{code}-resident", resident, (Seat(code, Role.RESIDENT),), "租户，不能投票"),
     ]
 
 

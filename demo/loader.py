@@ -32,6 +32,8 @@ class DemoResult:
     users: dict[str, User] = field(default_factory=dict)
     #: proposals by story key ("shed", "gas", "elevator", "guardroom"), when the feature exists
     proposals: dict[str, Any] = field(default_factory=dict)
+    #: votes by story key ("shed" open, "guardroom" closed), when the feature exists
+    votes: dict[str, Any] = field(default_factory=dict)
     stages: list[str] = field(default_factory=list)
 
 

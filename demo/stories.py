@@ -37,7 +37,7 @@ def load_stories(result: DemoResult) -> None:
         return
     for seed in PROPOSALS:
         result.proposals[seed.key] = _create(result, seed, api[0])
-    result.stages.append(f"proposals: {len(PROPOSALS)} in deliberation")
+    result.stages.append(f"proposals: {len(PROPOSALS)} from the stories, with their options")
     _discuss(result)
     from demo.votes import load_votes
 

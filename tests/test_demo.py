@@ -12,7 +12,7 @@ from app.extensions import db
 from app.register.models import Community, Owner
 from app.register.services import community_electorate, count_units, get_owner
 from demo.accounts import ACCOUNTS, DEMO_PASSWORD
-from demo.content import ELEVATOR, PROPOSALS, SHED
+from demo.content import ELEVATOR, GUARD_ROOM, PROPOSALS, SHED
 from demo.data.communities import COMMUNITIES, JINANXIAOZHU, featured_owners
 from demo.data.registers import holdings, summarize, to_csv
 from demo.stories import _feature
@@ -50,7 +50,8 @@ def test_generated_registers_are_realistic() -> None:
     assert sizes == {"shangpinju": 484, "tianyuancheng": 640, "jinanxiaozhu": 120}
 
 
-def test_demo_loads_registers_and_refuses_a_second_time(app) -> None:  # noqa: ANN001
+def test_demo_loads_once_and_its_accounts_sign_in(app, client) -> None:  # noqa: ANN001
+    """One load (it takes seconds), checked from every side; then --if-empty and a refusal."""
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "--if-empty"])
     assert first.exit_code == 0, first.output
@@ -76,6 +77,8 @@ def test_demo_loads_registers_and_refuses_a_second_time(app) -> None:  # noqa: A
         assert scoped.units == 44
         owners_before = db.session.execute(select(func.count(Owner.id))).scalar_one()
         _check_stories(first.output)
+        _check_account_links()
+    _check_sign_in(client)
 
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
@@ -86,25 +89,26 @@ def test_demo_loads_registers_and_refuses_a_second_time(app) -> None:  # noqa: A
         assert db.session.execute(select(func.count(Owner.id))).scalar_one() == owners_before
 
 
-def test_demo_accounts_sign_in_and_see_their_community(app, client) -> None:  # noqa: ANN001
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        assert db.session.execute(select(func.count(User.id))).scalar_one() == len(ACCOUNTS)
-        spj = db.session.execute(
-            select(Community).where(Community.slug == "shangpinju")).scalar_one()
-        featured = featured_owners(COMMUNITIES[0])
-        members = {m.user.username: m for m in db.session.execute(
-            select(Membership).where(Membership.community_id == spj.id)).scalars()}
-        assert members["spj-owner"].owner_id == get_owner(spj, featured.multi_unit).id
-        assert len(members["spj-owner"].owner.units) >= 2
-        assert ";" in members["spj-coowner"].owner.names
-        assert members["spj-committee"].role is Role.COMMITTEE
-        assert members["spj-resident"].owner_id is None
-        assert members["chen-lixin"].owner.names == "陈立新"
-        dual = db.session.execute(select(User).where(User.username == "chen-lixin")).scalar_one()
-        assert len(dual.memberships) == 2
+def _check_account_links() -> None:
+    """Demo accounts are linked to the right owners and roles."""
+    assert db.session.execute(select(func.count(User.id))).scalar_one() == len(ACCOUNTS)
+    spj = db.session.execute(
+        select(Community).where(Community.slug == "shangpinju")).scalar_one()
+    featured = featured_owners(COMMUNITIES[0])
+    members = {m.user.username: m for m in db.session.execute(
+        select(Membership).where(Membership.community_id == spj.id)).scalars()}
+    assert members["spj-owner"].owner_id == get_owner(spj, featured.multi_unit).id
+    assert len(members["spj-owner"].owner.units) >= 2
+    assert ";" in members["spj-coowner"].owner.names
+    assert members["spj-committee"].role is Role.COMMITTEE
+    assert members["spj-resident"].owner_id is None
+    assert members["chen-lixin"].owner.names == "陈立新"
+    dual = db.session.execute(select(User).where(User.username == "chen-lixin")).scalar_one()
+    assert len(dual.memberships) == 2
 
+
+def _check_sign_in(client) -> None:  # noqa: ANN001
+    """Demo accounts sign in with the documented password and see only their communities."""
     login(client, "spj-owner", DEMO_PASSWORD)
     home = client.get("/c/shangpinju/")
     assert home.status_code == 200 and "尚品居" in home.get_data(as_text=True)
@@ -143,3 +147,26 @@ def _check_stories(output: str) -> None:
     assert {c.proposal_id for c in official} == {p.id for p in proposals.values()}
     assert all(c.parent_id is not None for c in official)
     assert {c.stance.value for c in comments if c.stance} == {"support", "oppose", "question"}
+    _check_votes(output, proposals)
+
+
+def _check_votes(output: str, proposals: dict) -> None:
+    """An open vote with some ballots on the charging shed; the guard-room lease passed."""
+    if _feature("voting.services", "open_vote", "vote_result") is None:
+        assert "votes: feature not available" in output
+        return
+    from voting.models import Ballot, Vote
+    from voting.services import vote_result
+
+    votes = {v.proposal_id: v for v in db.session.execute(select(Vote)).scalars()}
+    shed, lease = proposals[SHED.title], proposals[GUARD_ROOM.title]
+    assert set(votes) == {shed.id, lease.id}
+    assert shed.state.value == "voting" and votes[shed.id].state.value == "open"
+    assert votes[shed.id].headcount == 424 and votes[shed.id].threshold == "three_quarters"
+    cast = db.session.execute(select(func.count(Ballot.id)).where(
+        Ballot.vote_id == votes[shed.id].id)).scalar_one()
+    assert 0 < cast < votes[shed.id].headcount * 2 / 3
+    assert votes[lease.id].state.value == "closed" and lease.state.value != "voting"
+    result = vote_result(votes[lease.id])
+    assert result.quorum_met and result.outcome_passed
+    assert result.threshold.value == "three_quarters"

@@ -47,7 +47,7 @@ def _towers(prefix: str, count: int, stairs: int, floors: int, per_floor: int,
 SHANGPINJU = CommunitySpec(
     slug="shangpinju", name="尚品居", code="spj",
     settings={"proxy_limit": 3, "vote_change": "allowed", "parking_area": "counted"},
-    story="青岛西海岸新区薛家岛街道杜鹃山路社区:电动自行车集中充电车棚,两套选址方案。",
+    story="青岛西海岸新区薛家岛街道杜鹃山路社区：电动自行车集中充电车棚，两套选址方案。",
     plan=RegisterPlan(
         seed=278_001, ref_prefix="spj", city="青岛",
         buildings=_towers("", 8, 2, 14, 2, (("86.00", "98.00"), ("118.00", "142.00")), "号楼"),
@@ -61,7 +61,7 @@ SHANGPINJU = CommunitySpec(
 TIANYUANCHENG = CommunitySpec(
     slug="tianyuancheng", name="天元城", code="tyc",
     settings={"proxy_limit": 5, "vote_change": "allowed", "parking_area": "excluded"},
-    story="南京江宁区淳化街道科宁社区:老化燃气管道改造,动用专项维修资金。",
+    story="南京江宁区淳化街道科宁社区：老化燃气管道改造，动用专项维修资金。",
     plan=RegisterPlan(
         seed=278_002, ref_prefix="tyc", city="南京",
         buildings=_towers("", 16, 3, 6, 2, (("62.00", "78.00"), ("84.00", "108.00")), "幢"),
@@ -76,7 +76,7 @@ JINANXIAOZHU = CommunitySpec(
     slug="jinanxiaozhu", name="金安小筑", code="jax",
     settings={"proxy_limit": 2, "vote_change": "final", "parking_area": "counted",
               "notice_days": 7},
-    story="宜昌西陵区夜明珠街道金安岭社区:19-1号楼电梯改造升级;一楼闲置门卫室出租。",
+    story="宜昌西陵区夜明珠街道金安岭社区：19-1号楼电梯改造升级；一楼闲置门卫室出租。",
     plan=RegisterPlan(
         seed=278_004, ref_prefix="jax", city="宜昌",
         buildings=(
