@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 
+def _nav_meetings(community: Any, member: Any) -> Any:
+    """Members see the meetings link."""
+    from flask_babel import gettext as _
+
+    from app.permissions import is_member
+    from app.web.nav import NavItem
+
+    if not is_member(member):
+        return None
+    return NavItem(url=f"/c/{community.slug}/meetings", label=_("会议"))
+
+
+def _nav_register(community: Any, member: Any) -> Any:
+    """Everyone sees the public register link."""
+    from flask_babel import gettext as _
+
+    from app.web.nav import NavItem
+
+    return NavItem(url=f"/c/{community.slug}/decisions", label=_("决议公示"))
+
+
 def init_app(app: Flask) -> None:
-    """Register the meetings feature: models, guards, pages, API."""
-    from meetings import guards, models  # noqa: F401
+    """Register the meetings feature: models, guards, pages, API, navigation."""
+    from app.extensions import api, csrf
+    from app.web.nav import NAV_PROVIDERS
+    from meetings import api as meetings_api
+    from meetings import guards, minutes_views, models, public, views  # noqa: F401
 
     guards.install()
+    app.register_blueprint(views.bp)
+    api.register_blueprint(meetings_api.blp, url_prefix="/api/v1")
+    csrf.exempt(meetings_api.blp)
+    for provider in (_nav_meetings, _nav_register):
+        if provider not in NAV_PROVIDERS:
+            NAV_PROVIDERS.append(provider)

@@ -68,7 +68,7 @@ def _new_minutes(*, community_id: int, title: str, text: str, actor: User | None
     db.session.add(minutes)
     db.session.flush()
     db.session.add(MinutesRevision(minutes=minutes, number=1, text=text, author=actor,
-                                   note=_("自动起草") if corrects is None else _("更正起草")))
+                                   note="自动起草" if corrects is None else "更正起草"))
     db.session.flush()
     return minutes
 
@@ -100,7 +100,7 @@ def _meeting_data(meeting: Meeting, recorder: User | None) -> MinutesData:
 
 def draft_meeting_minutes(meeting: Meeting, *, actor: User | None) -> Minutes:
     """Draft minutes automatically from a meeting, its attendance, agenda, discussion and votes."""
-    existing = _current_minutes(meeting_id=meeting.id)
+    existing = current_minutes(meeting_id=meeting.id)
     if existing is not None:
         _refuse_if_published(existing)
         return existing
@@ -113,7 +113,7 @@ def draft_meeting_minutes(meeting: Meeting, *, actor: User | None) -> Minutes:
 
 def draft_proposal_minutes(proposal: Proposal, *, actor: User | None) -> Minutes:
     """Draft minutes for a vote held outside a meeting, from its proposal."""
-    existing = _current_minutes(proposal_id=proposal.id)
+    existing = current_minutes(proposal_id=proposal.id)
     if existing is not None:
         _refuse_if_published(existing)
         return existing
@@ -133,7 +133,7 @@ def draft_proposal_minutes(proposal: Proposal, *, actor: User | None) -> Minutes
     return minutes
 
 
-def _current_minutes(*, meeting_id: int | None = None,
+def current_minutes(*, meeting_id: int | None = None,
                      proposal_id: int | None = None) -> Minutes | None:
     """The newest minutes (draft or published) of a meeting or of a proposal without meeting."""
     query = select(Minutes).order_by(Minutes.id.desc()).limit(1)

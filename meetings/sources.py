@@ -54,7 +54,7 @@ def official_replies(proposal: Proposal) -> list[str]:
 def closed_vote(proposal: Proposal) -> VoteSummary | None:
     """The proposal's closed vote with its result, through the voting feature's services."""
     from voting.models import Vote, VoteState
-    from voting.services import vote_result
+    from voting.services import result_payload
 
     vote = db.session.execute(select(Vote).where(Vote.proposal_id == proposal.id)
                               ).scalar_one_or_none()
@@ -64,7 +64,7 @@ def closed_vote(proposal: Proposal) -> VoteSummary | None:
     return VoteSummary(vote_id=vote.id, method=vote.method,
                        opened_at=zh_datetime(vote.opened_at, tz),
                        closed_at=zh_datetime(vote.closed_at, tz),
-                       result=vote_result(vote))
+                       result=result_payload(vote))
 
 
 def agenda_section(proposal: Proposal) -> AgendaSection:

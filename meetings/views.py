@@ -1,0 +1,222 @@
+"""Meeting pages for the committee: list, schedule, agenda, notice, attendance with quorum."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.context import current_member, get_community_or_404, require
+from app.extensions import db
+from app.register.models import Community, Owner
+from meetings import services
+from meetings.errors import MeetingError
+from meetings.forms import ActionForm, AgendaForm, AttendanceForm, MeetingForm
+from meetings.models import Meeting
+from meetings.permissions import can_manage_meetings, can_view_meetings
+from meetings.rules import MeetingKind
+from proposals.models import Proposal, ProposalState
+
+bp = Blueprint("meetings", __name__)
+
+
+def load_meeting(community: Community, meeting_id: int) -> Meeting:
+    """A meeting of this community, or 404 (never another community's)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.community_id != community.id:
+        abort(404)
+    return meeting
+
+
+def refused(error: MeetingError) -> None:
+    """Show a refused operation on the next page."""
+    db.session.rollback()
+    flash(error.message, "error")
+
+
+@bp.route("/c/<slug>/meetings")
+def meeting_list(slug: str) -> str:
+    """The community's meetings, newest first."""
+    community = get_community_or_404(slug)
+    member = current_member(community)
+    require(can_view_meetings(member))
+    meetings = db.session.execute(select(Meeting).where(Meeting.community_id == community.id)
+                                  .order_by(Meeting.starts_at.desc())).scalars().all()
+    return render_template("meetings/list.html", community=community, meetings=meetings,
+                           can_manage=can_manage_meetings(member))
+
+
+@bp.route("/c/<slug>/meetings/new", methods=["GET", "POST"])
+def meeting_new(slug: str) -> str | Response:
+    """Schedule a meeting."""
+    community = get_community_or_404(slug)
+    require(can_manage_meetings(current_member(community)))
+    form = MeetingForm()
+    if form.validate_on_submit():
+        starts_at = form.starts_at.data.replace(tzinfo=ZoneInfo(services.community_tz()))
+        try:
+            meeting = services.schedule_meeting(
+                community, kind=form.kind.data, title=form.title.data, starts_at=starts_at,
+                place=form.place.data or "", online_url=form.online_url.data or "",
+                temporary=form.temporary.data, chair_name=form.chair_name.data or "",
+                actor=current_user)
+        except MeetingError as error:
+            form.title.errors.append(error.message)
+        else:
+            db.session.commit()
+            return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting.id))
+    return render_template("meetings/new.html", community=community, form=form), \
+        (400 if form.errors else 200)
+
+
+def _agenda_choices(community: Community, meeting: Meeting) -> list[tuple[int, str]]:
+    on = {item.proposal_id for item in meeting.agenda}
+    rows = db.session.execute(select(Proposal).where(
+        Proposal.community_id == community.id,
+        Proposal.state.in_([ProposalState.DRAFT, ProposalState.DELIBERATION]))
+        .order_by(Proposal.id.desc())).scalars()
+    return [(p.id, p.title) for p in rows if p.id not in on]
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>")
+def meeting_detail(slug: str, meeting_id: int) -> str:
+    """A meeting: time, place, agenda, notice, and the committee's actions."""
+    community = get_community_or_404(slug)
+    member = current_member(community)
+    require(can_view_meetings(member))
+    meeting = load_meeting(community, meeting_id)
+    agenda_form = AgendaForm()
+    agenda_form.proposal_id.choices = _agenda_choices(community, meeting)
+    from meetings.minutes import current_minutes  # noqa: PLC0415
+
+    return render_template("meetings/detail.html", community=community, meeting=meeting,
+                           can_manage=can_manage_meetings(member), agenda_form=agenda_form,
+                           action=ActionForm(), quorum=services.meeting_quorum(meeting),
+                           minutes=current_minutes(meeting_id=meeting.id))
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/agenda", methods=["POST"])
+def agenda_add(slug: str, meeting_id: int) -> Response:
+    """Put a proposal on the agenda (refused after the notice)."""
+    community = get_community_or_404(slug)
+    require(can_manage_meetings(current_member(community)))
+    meeting = load_meeting(community, meeting_id)
+    form = AgendaForm()
+    form.proposal_id.choices = [(int(request.form.get("proposal_id", 0) or 0), "")]
+    if form.validate_on_submit():
+        proposal = db.session.get(Proposal, form.proposal_id.data)
+        if proposal is None or proposal.community_id != community.id:
+            abort(404)
+        try:
+            services.add_agenda_item(meeting, proposal, actor=current_user)
+            db.session.commit()
+        except MeetingError as error:
+            refused(error)
+    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:proposal_id>/remove",
+          methods=["POST"])
+def agenda_remove(slug: str, meeting_id: int, proposal_id: int) -> Response:
+    """Take a proposal off the agenda (refused after the notice)."""
+    community = get_community_or_404(slug)
+    require(can_manage_meetings(current_member(community)))
+    meeting = load_meeting(community, meeting_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.remove_agenda_item(meeting, proposal_id, actor=current_user)
+            db.session.commit()
+        except MeetingError as error:
+            refused(error)
+    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/notice", methods=["POST"])
+def notice_publish(slug: str, meeting_id: int) -> Response:
+    """Publish the meeting notice (refused without the full notice period)."""
+    community = get_community_or_404(slug)
+    require(can_manage_meetings(current_member(community)))
+    meeting = load_meeting(community, meeting_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.publish_notice(meeting, actor=current_user)
+            db.session.commit()
+            flash(_("会议通知已发布，议程已锁定"), "success")
+        except MeetingError as error:
+            refused(error)
+    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/held", methods=["POST"])
+def meeting_held(slug: str, meeting_id: int) -> Response:
+    """Record that the meeting took place."""
+    community = get_community_or_404(slug)
+    require(can_manage_meetings(current_member(community)))
+    meeting = load_meeting(community, meeting_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.mark_held(meeting, actor=current_user)
+            db.session.commit()
+        except MeetingError as error:
+            refused(error)
+    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+def attendance(slug: str, meeting_id: int) -> str | Response:
+    """The attendance register with the live quorum indicator (committee)."""
+    community = get_community_or_404(slug)
+    require(can_manage_meetings(current_member(community)))
+    meeting = load_meeting(community, meeting_id)
+    form = AttendanceForm()
+    if form.validate_on_submit():
+        owner = user = None
+        if form.owner_ref.data:
+            owner = db.session.execute(select(Owner).where(
+                Owner.community_id == community.id,
+                Owner.owner_ref == form.owner_ref.data.strip())).scalar_one_or_none()
+            if owner is None:
+                abort(404)
+        elif form.user_id.data:
+            from app.accounts.models import User
+
+            user = db.session.get(User, form.user_id.data)
+            if user is None:
+                abort(404)
+        try:
+            services.tick_attendance(meeting, mode=form.mode.data, owner=owner, user=user,
+                                     actor=current_user)
+            db.session.commit()
+        except MeetingError as error:
+            refused(error)
+        return redirect(url_for("meetings.attendance", slug=slug, meeting_id=meeting_id))
+    owners = db.session.execute(select(Owner).where(Owner.community_id == community.id)
+                                .order_by(Owner.owner_ref)).scalars().all()
+    ticked_owner = {a.owner_id: a for a in meeting.attendance if a.owner_id}
+    ticked_user = {a.user_id: a for a in meeting.attendance if a.user_id}
+    return render_template(
+        "meetings/attendance.html", community=community, meeting=meeting, owners=owners,
+        ticked_owner=ticked_owner, ticked_user=ticked_user,
+        members=services.committee_members(community.id), quorum=services.meeting_quorum(meeting),
+        committee=meeting.kind == MeetingKind.COMMITTEE_MEETING, action=ActionForm(),
+        form=form)
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/attendance/<int:attendance_id>/remove",
+          methods=["POST"])
+def attendance_remove(slug: str, meeting_id: int, attendance_id: int) -> Response:
+    """Undo a mistaken tick."""
+    community = get_community_or_404(slug)
+    require(can_manage_meetings(current_member(community)))
+    meeting = load_meeting(community, meeting_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.untick_attendance(meeting, attendance_id, actor=current_user)
+            db.session.commit()
+        except MeetingError as error:
+            refused(error)
+    return redirect(url_for("meetings.attendance", slug=slug, meeting_id=meeting_id))

@@ -1,0 +1,153 @@
+"""Minutes: drafted from the result, revisions, signatures, publish with sha256, frozen for good."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+
+from app.db import utcnow
+from app.extensions import db
+from meetings import minutes as svc
+from meetings import services
+from meetings.errors import MeetingError
+from meetings.models import Minutes, MinutesRevision, MinutesState
+from tests.factories import login
+from tests.meetings.helpers import build, closed_vote
+
+
+def test_draft_from_proposal_states_discussion_and_result(rctx, make_community,
+                                                          make_user) -> None:  # noqa: ANN001
+    world = build(make_community, make_user)
+    closed_vote(world)
+    minutes = svc.draft_proposal_minutes(world.proposal, actor=world.chair)
+    text = minutes.text
+    assert "方案A：北门" in text and "方案B：南门" in text
+    assert "支持 1 条" in text and "预算由维修资金列支" in text
+    assert "逐项表决" in text
+    assert "4 人，专有部分面积 492.25 m²" in text
+    assert "参与表决：2 人（50.00%），面积 279.50 m²" in text
+    assert "同意：1 人、179.50 m²" in text  # o1 agreed to A
+    assert "未达到" in text and "本议题未获通过" in text
+    assert [r.number for r in minutes.revisions] == [1]
+
+
+def test_edit_sign_publish_and_hash(rctx, make_community, make_user) -> None:  # noqa: ANN001
+    world = build(make_community, make_user)
+    closed_vote(world)
+    minutes = svc.draft_proposal_minutes(world.proposal, actor=world.chair)
+    svc.sign_minutes(minutes, actor=world.member2, role="committee")
+    svc.edit_minutes(minutes, minutes.text + "\n后续：物业七日内报价。\n", actor=world.chair,
+                     note="补充后续事项")
+    assert [r.number for r in minutes.revisions] == [1, 2]
+    assert svc.valid_signatures(minutes) == []  # the signature was of the older text
+    svc.sign_minutes(minutes, actor=world.chair, role="committee")
+    with pytest.raises(MeetingError):
+        svc.sign_minutes(minutes, actor=world.chair, role="committee")
+    svc.publish_minutes(minutes, actor=world.chair)
+    db.session.commit()
+    assert minutes.sha256 == hashlib.sha256(minutes.text.encode("utf-8")).hexdigest()
+    assert svc.verify_minutes(minutes)
+
+
+def test_committee_minutes_need_more_than_half(rctx, make_community, make_user) -> None:  # noqa: ANN001
+    world = build(make_community, make_user)  # three committee members
+    meeting = services.schedule_meeting(world.community, kind="committee_meeting",
+                                        title="业委会第5次会议", place="物业办公室",
+                                        starts_at=utcnow() + timedelta(days=1), actor=world.chair)
+    services.tick_attendance(meeting, mode="in_person", user=world.member2, actor=world.chair)
+    minutes = svc.draft_meeting_minutes(meeting, actor=world.chair)
+    assert "出席：spj-m2" in minutes.text and "spj-chair" in minutes.text.split("缺席：")[1]
+    svc.sign_minutes(minutes, actor=world.chair, role="committee")
+    with pytest.raises(MeetingError) as refused:
+        svc.publish_minutes(minutes, actor=world.chair)  # 1 of 3 is not more than half
+    assert refused.value.code == "signatures_missing"
+    svc.sign_minutes(minutes, actor=world.member2, role="committee")
+    svc.publish_minutes(minutes, actor=world.chair)
+    assert minutes.is_published
+
+
+def _published(world) -> Minutes:  # noqa: ANN001
+    closed_vote(world)
+    minutes = svc.draft_proposal_minutes(world.proposal, actor=world.chair)
+    svc.publish_minutes(minutes, actor=world.chair)
+    db.session.commit()
+    return minutes
+
+
+def test_published_minutes_refused_by_every_service(rctx, make_community, make_user) -> None:  # noqa: ANN001
+    world = build(make_community, make_user)
+    minutes = _published(world)
+    for call in (lambda: svc.edit_minutes(minutes, "改写", actor=world.chair),
+                 lambda: svc.sign_minutes(minutes, actor=world.member2, role="committee"),
+                 lambda: svc.publish_minutes(minutes, actor=world.chair),
+                 lambda: svc.draft_proposal_minutes(world.proposal, actor=world.chair)):
+        with pytest.raises(MeetingError) as refused:
+            call()
+        assert refused.value.code == "minutes_published"
+
+
+def test_orm_guard_refuses_direct_changes_and_deletes(rctx, make_community, make_user) -> None:  # noqa: ANN001
+    world = build(make_community, make_user)
+    minutes = _published(world)
+    minutes.text = "偷偷改写"
+    with pytest.raises(MeetingError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(MinutesRevision(minutes=minutes, number=9, text="x"))
+    with pytest.raises(MeetingError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(Minutes, minutes.id))
+    with pytest.raises(MeetingError):
+        db.session.flush()
+    db.session.rollback()
+    assert svc.verify_minutes(db.session.get(Minutes, minutes.id))
+
+
+def test_correction_is_a_new_linked_revision(rctx, make_community, make_user) -> None:  # noqa: ANN001
+    world = build(make_community, make_user)
+    minutes = _published(world)
+    original = minutes.text
+    correction = svc.correct_minutes(minutes, actor=world.chair)
+    assert correction.corrects_id == minutes.id and correction.state == MinutesState.DRAFT
+    svc.edit_minutes(correction, original + "\n更正：地点为会所二楼。\n", actor=world.chair)
+    svc.publish_minutes(correction, actor=world.chair)
+    db.session.commit()
+    assert minutes.text == original and svc.verify_minutes(minutes)
+    assert svc.corrections_of(minutes) == [correction]
+
+
+def test_every_route_refuses_to_change_published_minutes(client, make_community,
+                                                         make_user) -> None:  # noqa: ANN001
+    with client.application.test_request_context("/"):
+        world = build(make_community, make_user)
+        minutes = _published(world)
+        mid, text, sha = minutes.id, minutes.text, minutes.sha256
+    login(client, "spj-chair")
+    base = f"/c/spj/minutes/{mid}"
+    assert client.get(f"{base}/edit").status_code == 403
+    assert client.post(f"{base}/edit", data={"text": "改写"}).status_code == 403
+    assert client.post(f"{base}/sign").status_code == 403
+    assert client.post(f"{base}/publish").status_code == 403
+    assert client.post(f"/c/spj/minutes/from-proposal/{world.proposal.id}").status_code == 302
+    token = _token(client, "spj-chair")
+    api = client.post(f"/api/v1/minutes/{mid}/publish", headers=token)
+    assert api.status_code == 409 and api.get_json()["error"]["code"] == "minutes_published"
+    again = client.post(f"/api/v1/proposals/{world.proposal.id}/minutes", headers=token)
+    assert again.status_code == 409
+    with client.application.app_context():
+        fresh = db.session.get(Minutes, mid)
+        assert (fresh.text, fresh.sha256) == (text, sha)
+        assert db.session.query(Minutes).count() == 1
+    body = client.get(base).get_data(as_text=True)
+    assert sha in body and "校验一致" in body
+    raw = client.get(f"{base}.md")
+    assert hashlib.sha256(raw.data).hexdigest() == sha
+
+
+def _token(client, username: str) -> dict[str, str]:  # noqa: ANN001
+    token = client.post("/api/v1/auth/token",
+                        json={"username": username, "password": "password123"}).get_json()
+    return {"Authorization": f"Bearer {token['token']}"}
