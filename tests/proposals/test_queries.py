@@ -1,0 +1,95 @@
+"""The proposal page and the comments API issue a constant number of queries, whatever the
+size of the discussion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event, insert
+
+from app.accounts.services import issue_api_token
+from app.db import utcnow
+from app.extensions import db
+from proposals.comment_models import Comment, CommentRevision
+from tests.factories import login
+
+
+def seed_comments(proposal, user_ids: list[int], count: int,  # noqa: ANN001
+                  base: int = 1_000_000) -> None:
+    """`count` comments: a third top-level, the rest replies nested up to three deep."""
+    options = [o.id for o in proposal.options]
+    start = utcnow() - timedelta(days=1)
+    rows = []
+    next_id = base
+    parents: list[tuple[int, int, int]] = []  # (id, root, depth)
+    for i in range(count):
+        cid = next_id + i
+        if i % 3 == 0 or not parents:
+            root, depth, parent = cid, 0, None
+        else:
+            pid, root, pdepth = parents[(i * 7) % len(parents)]
+            if pdepth >= 3:
+                pid, root, pdepth = next(p for p in parents if p[0] == root)
+            parent, depth = pid, pdepth + 1
+        parents.append((cid, root, depth))
+        rows.append({"id": cid, "proposal_id": proposal.id, "parent_id": parent, "root_id": root,
+                     "depth": depth, "author_id": user_ids[i % len(user_ids)],
+                     "author_role": "owner", "option_id": options[i % 2] if i % 4 else None,
+                     "stance": ("support", "oppose", "question", None)[i % 4],
+                     "body": f"评论 {i}", "body_html": f"<p>评论 {i}</p>",
+                     "created_at": start + timedelta(seconds=i),
+                     "edited_at": start if i % 10 == 0 else None,
+                     "hidden_at": start if i % 50 == 7 else None,
+                     "hidden_reason": "人身攻击" if i % 50 == 7 else "",
+                     "pinned_at": start if i == 3 else None,
+                     "deleted_at": start if i % 40 == 5 else None})
+    db.session.execute(insert(Comment), rows)
+    db.session.execute(insert(CommentRevision), [
+        {"comment_id": r["id"], "body": "旧", "replaced_at": start}
+        for r in rows if r["edited_at"]])
+    db.session.commit()
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    """Collect the SQL statements executed inside the block."""
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def _measure(client, url: str, headers: dict[str, str]) -> tuple[int, str]:  # noqa: ANN001
+    with count_queries() as statements:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+def test_page_and_api_query_count_is_constant(client, world, make_proposal) -> None:  # noqa: ANN001
+    small = make_proposal(title="小讨论")
+    large = make_proposal(title="大讨论")
+    users = [world.owner.id, world.owner2.id, world.committee.id]
+    seed_comments(small, users, 20, base=1_000_000)
+    seed_comments(large, users, 2000, base=2_000_000)
+    login(client, "weiyuan")
+    token = issue_api_token(world.committee, days=1)
+    db.session.commit()
+    for path in ("/c/spj/proposals/{}", "/c/spj/proposals/{}?page=2",
+                 "/api/v1/proposals/{}/comments", "/api/v1/proposals/{}/comments?page=3"):
+        headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api") else {}
+        small_count, _ = _measure(client, path.format(small.id), headers)
+        large_count, _ = _measure(client, path.format(large.id), headers)
+        assert small_count == large_count, (path, small_count, large_count)
+    page = client.get(f"/c/spj/proposals/{large.id}").get_data(as_text=True)
+    assert "官方回复" not in page or "评论 3" in page
+    assert 'aria-label="评论分页"' in page
