@@ -39,9 +39,11 @@ def load_stories(result: DemoResult) -> None:
         result.proposals[seed.key] = _create(result, seed, api[0])
     result.stages.append(f"proposals: {len(PROPOSALS)} from the stories, with their options")
     _discuss(result)
+    from demo.meetings import load_meetings
     from demo.votes import load_votes
 
     load_votes(result)
+    load_meetings(result)
 
 
 def _community(result: DemoResult, code: str) -> Community:

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.register.models import Community, Owner
 from app.register.services import community_electorate, count_units, get_owner
 from demo.accounts import ACCOUNTS, DEMO_PASSWORD
-from demo.content import ELEVATOR, GUARD_ROOM, PROPOSALS, SHED
+from demo.content import ELEVATOR, GAS, GUARD_ROOM, PROPOSALS, SHED
 from demo.data.communities import COMMUNITIES, JINANXIAOZHU, featured_owners
 from demo.data.registers import holdings, summarize, to_csv
 from demo.stories import _feature
@@ -170,3 +170,22 @@ def _check_votes(output: str, proposals: dict) -> None:
     result = vote_result(votes[lease.id])
     assert result.quorum_met and result.outcome_passed
     assert result.threshold.value == "three_quarters"
+    _check_meetings(output, proposals)
+
+
+def _check_meetings(output: str, proposals: dict) -> None:
+    """The lease's minutes and notice are public; 天元城's assembly is announced."""
+    if _feature("meetings.services", "schedule_meeting") is None:
+        assert "meetings: feature not available" in output
+        return
+    from meetings.minutes import verify_minutes
+    from meetings.models import Meeting, Minutes, ResultNotice
+
+    lease, gas = proposals[GUARD_ROOM.title], proposals[GAS.title]
+    minutes = db.session.execute(select(Minutes)).scalars().one()
+    assert minutes.proposal_id == lease.id and minutes.state.value == "published"
+    assert verify_minutes(minutes) and "郑茂" in minutes.text and "216元" in minutes.text
+    notice = db.session.execute(select(ResultNotice)).scalars().one()
+    assert notice.proposal_id == lease.id and notice.passed
+    meeting = db.session.execute(select(Meeting)).scalars().one()
+    assert meeting.state.value == "noticed" and [i.proposal_id for i in meeting.agenda] == [gas.id]
