@@ -6,16 +6,22 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from app.extensions import db
+from app.register.services import get_owner
 from demo.accounts import owner_ref_for, spec_by_code
 from demo.data.communities import featured_owners
 
 if TYPE_CHECKING:
     from demo.loader import DemoResult
+
+#: the 尚品居 owner who authorised spj-owner in writing to vote for them on the shed
+MANDATOR_REF = "spj0003"
+MANDATE_PDF = Path(__file__).resolve().parent / "data" / "mandate-spj0003.pdf"
 
 #: demo owners who have not voted on the open vote yet, so a visitor can cast their ballot
 UNVOTED = ("spj-owner", "spj-coowner")
@@ -40,7 +46,8 @@ def load_votes(result: DemoResult) -> None:
     for username, sides in (("spj-committee", ("abstain", "agree")),
                             ("chen-lixin", ("oppose", "agree"))):
         cast_ballot(vote, result.users[username], _sides(shed, sides))
-    skip = _linked_refs(result, "spj") | {"spj0001", "spj0002"}
+    _mandate(result, vote)
+    skip = _linked_refs(result, "spj") | {"spj0001", "spj0002", MANDATOR_REF}
     count = _paper_ballots(vote, committee, enter_paper_ballot, 278_101, 0.38, skip,
                            _shed_choice, "SPJ")
     result.votes["shed"] = vote
@@ -59,6 +66,19 @@ def load_votes(result: DemoResult) -> None:
     result.votes["guardroom"] = vote
     result.stages.append(f"votes: 金安小筑 guard-room lease closed, {count + 3} ballots, "
                          f"{'passed' if outcome.outcome_passed else 'failed'}")
+
+
+def _mandate(result: DemoResult, vote: Any) -> None:
+    """spj-owner holds a written mandate from a neighbour for the shed vote (not yet used)."""
+    from demo.stories import _feature
+
+    api = _feature("voting.services", "create_mandate")
+    if api is None:
+        return
+    community = result.communities["shangpinju"]
+    mandator = get_owner(community, MANDATOR_REF)
+    api[0](community, result.users["spj-committee"], mandator, result.users["spj-owner"],
+           MANDATE_PDF.read_bytes(), vote=vote)
 
 
 def _sides(proposal: Any, sides: tuple[str, ...]) -> dict[str, str]:

@@ -50,8 +50,9 @@ def test_generated_registers_are_realistic() -> None:
     assert sizes == {"shangpinju": 484, "tianyuancheng": 640, "jinanxiaozhu": 120}
 
 
-def test_demo_loads_once_and_its_accounts_sign_in(app, client) -> None:  # noqa: ANN001
+def test_demo_loads_once_and_its_accounts_sign_in(app, client, tmp_path) -> None:  # noqa: ANN001
     """One load (it takes seconds), checked from every side; then --if-empty and a refusal."""
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "--if-empty"])
     assert first.exit_code == 0, first.output
@@ -166,6 +167,11 @@ def _check_votes(output: str, proposals: dict) -> None:
     cast = db.session.execute(select(func.count(Ballot.id)).where(
         Ballot.vote_id == votes[shed.id].id)).scalar_one()
     assert 0 < cast < votes[shed.id].headcount * 2 / 3
+    if _feature("voting.services", "create_mandate") is not None:
+        from voting.models import ProxyMandate
+
+        mandate = db.session.execute(select(ProxyMandate)).scalars().one()
+        assert mandate.vote_id == votes[shed.id].id and mandate.holder.username == "spj-owner"
     assert votes[lease.id].state.value == "closed" and lease.state.value != "voting"
     result = vote_result(votes[lease.id])
     assert result.quorum_met and result.outcome_passed
