@@ -156,6 +156,8 @@ def test_units_filter_and_search(client, make_community, make_user) -> None:  # 
     page = client.get("/c/spj/register/units?q=%25").get_data(as_text=True)
     assert "共 0 户" in page
     assert client.get("/c/spj/register/units?page=abc").status_code == 200
+    page = client.get("/c/spj/register/units?page=" + "9" * 30).get_data(as_text=True)
+    assert "共 6 户" in page and "1栋-101" in page  # clamped to the last page
 
 
 def test_owner_detail(client, make_community, make_user) -> None:  # noqa: ANN001

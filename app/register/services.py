@@ -274,7 +274,7 @@ def list_units(community: Community, *, building: str = "", query: str = "", pag
     total = db.session.execute(
         select(func.count()).select_from(base.with_only_columns(Unit.id).subquery())
     ).scalar_one()
-    page = max(1, page)
+    page = min(max(1, page), max(1, -(-total // per_page)))
     rows = db.session.execute(
         base.order_by(Building.name, Unit.number, Unit.id)
         .limit(per_page).offset((page - 1) * per_page)

@@ -63,7 +63,7 @@ def _community(slug: str, predicate: Callable[[Membership | None], bool]) -> Com
 
 
 def _actor() -> User:
-    """The signed-in user (not the proxy), to record as the actor."""
+    """The signed-in user itself (not Flask-Login's LocalProxy), to record as the actor."""
     return current_user._get_current_object()
 
 
@@ -108,7 +108,8 @@ def units(slug: str) -> str:
     names = building_names(community)
     form.building.choices = [SelectChoice("", _("全部楼栋"))] + [SelectChoice(n) for n in names]
     page_no = form.page.data if form.page.data and not form.page.errors else 1
-    page = list_units(community, building=form.building.data or "", query=form.q.data or "",
+    query = (form.q.data or "") if not form.q.errors else ""
+    page = list_units(community, building=form.building.data or "", query=query,
                       page=page_no, per_page=UNITS_PER_PAGE)
     return render_template("register/units.html", community=community, form=form, page=page)
 
