@@ -187,7 +187,7 @@ def pin_comment(slug: str, proposal_id: int, comment_id: int) -> Response:
 
 @bp.route(BASE + "/leaning", methods=["POST"])
 def set_leaning(slug: str, proposal_id: int) -> Response:
-    """Mark or withdraw the owner's leaning (意向, not a vote)."""
+    """Mark or withdraw the owner's non-binding leaning (意向)."""
     _community, member, proposal = load(slug, proposal_id)
     require(perm.can_lean(member, proposal))
     form = LeaningForm()
@@ -201,8 +201,8 @@ def set_leaning(slug: str, proposal_id: int) -> Response:
                                option=None if withdraw else _option(proposal, form.option_id.data))
     except ProposalError as exc:
         return _refused(slug, proposal, exc, "leanings")
-    return _done(slug, proposal, _("意向已撤回") if withdraw else _("意向已记录（不是投票）"),
-                 "leanings")
+    message = _("意向已撤回") if withdraw else _("意向已记录（仅供参考，不具约束力）")
+    return _done(slug, proposal, message, "leanings")
 
 
 @bp.route(BASE + "/attachments", methods=["POST"])

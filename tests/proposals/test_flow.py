@@ -87,8 +87,9 @@ def test_owner_sees_share_comments_and_leans(client, world, make_proposal) -> No
     leaning = db.session.execute(select(Leaning)).scalar_one()
     assert leaning.option_id == b.id
     page = client.get(f"/c/spj/proposals/{proposal.id}").get_data(as_text=True)
-    assert "绿地太宝贵了" in page and "不是投票" in page
-    assert "投票" not in page.replace("不是投票", "")
+    assert "绿地太宝贵了" in page and "业主意向（不具约束力）" in page
+    leanings = page[page.index('id="leanings"'):page.index('id="discussion"')]
+    assert "投票" not in leanings and "表决" not in leanings
 
 
 def test_committee_pins_an_answer(client, world, make_proposal) -> None:  # noqa: ANN001
@@ -109,3 +110,26 @@ def test_committee_pins_an_answer(client, world, make_proposal) -> None:  # noqa
     assert answer.is_official
     page = client.get(f"/c/spj/proposals/{proposal.id}").get_data(as_text=True)
     assert "官方回复" in page
+
+
+def test_pages_in_english(client, world, make_proposal) -> None:  # noqa: ANN001
+    proposal = make_proposal()
+    login(client, "zhang")
+    client.post("/lang/en", data={"next": "/"})
+    page = client.get(f"/c/spj/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Owners&#39; leanings (non-binding)" in page or "Owners' leanings (non-binding)" in page
+    assert "at least three quarters of the participating area" in page
+    compare = client.get(f"/c/spj/proposals/{proposal.id}/compare").get_data(as_text=True)
+    assert "Your share" in compare and "¥67,825.29" in compare
+
+
+def test_english_catalogue_is_complete() -> None:
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parents[2] / "proposals/translations/en/LC_MESSAGES/messages.po"
+    with path.open(encoding="utf-8") as handle:
+        catalogue = read_po(handle)
+    empty = [m.id for m in catalogue if m.id and not m.string]
+    assert empty == []
