@@ -72,6 +72,7 @@ def test_claim_flow_end_to_end(app, client, make_community, make_user) -> None: 
     assert "用认领码注册" in client.get("/login").get_data(as_text=True)
     response = _signup(client, code.replace("-", "").lower(), "zhangsan")
     assert response.status_code == 302
+    assert "尚品居业委会确认后" in client.get("/").get_data(as_text=True)  # signed in, waiting
     user = db.session.execute(select(User).where(User.username == "zhangsan")).scalar_one()
     db.session.refresh(stored)
     assert stored.claimed_by_id == user.id and claim_state(stored) == "pending"
