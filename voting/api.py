@@ -8,14 +8,17 @@ from typing import Any, TypeVar
 from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 
+from app.accounts.models import Membership, User
 from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
-from app.context import membership_of
+from app.db import immediate_transactions
 from app.extensions import db
+from app.register.models import Community
 from proposals.models import Proposal
 from voting import permissions as perm
-from voting.models import BallotConflict, Vote
+from voting.models import BallotConflict, Vote, VoteState
 from voting.services import (
     VotingError,
     ballot_rows,
@@ -29,6 +32,7 @@ from voting.services import (
     resolve_conflict,
     result_payload,
 )
+from voting.services.common import now
 
 blp = Blueprint("api_voting", __name__, description="Owner votes")
 T = TypeVar("T")
@@ -77,11 +81,24 @@ def _service(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def _load_vote(vote_id: int) -> tuple[Vote, object]:
     """The vote (closed first if due, committed) and the caller's membership, or 404."""
-    vote = get_vote(vote_id)
+    vote = db.session.get(Vote, vote_id)
     if vote is None:
         raise ApiError(404, "not_found", f"no vote {vote_id}")
-    db.session.commit()
+    if vote.state == VoteState.OPEN and vote.closes_at <= now():
+        db.session.rollback()  # a read that closes writes: take SQLite's write lock up front
+        with immediate_transactions():
+            vote = get_vote(vote_id)
+            db.session.commit()
     return vote, membership_of(api_user(), vote.proposal.community)
+
+
+def membership_of(user: User | None, community: Community) -> Membership | None:
+    """The API user's membership (not cached on `g`, which may span requests in tests)."""
+    if user is None:
+        return None
+    return db.session.execute(select(Membership).where(
+        Membership.user_id == user.id, Membership.community_id == community.id)
+    ).scalar_one_or_none()
 
 
 def _require(allowed: bool, member: object) -> None:

@@ -13,28 +13,20 @@ from app.extensions import db
 from app.register.electorate import compute_electorate
 from app.register.models import Owner, ParkingArea
 from app.register.services import unit_rows
-from proposals.models import Proposal, ProposalState, ProposalTransition
-from proposals.states import can_move
+from proposals.errors import ProposalError
+from proposals.models import Proposal, ProposalState
+from proposals.services import transition_proposal
 from voting.counting import get_method, threshold_for_matters
 from voting.models import BallotConflict, Vote, VoteElector, VoteState
 from voting.services.common import VotingError, now
 
 
 def _move_proposal(proposal: Proposal, to_state: ProposalState, actor: User | None) -> None:
-    """Move the proposal and record the transition (proposals.services takes this over)."""
+    """Move the proposal through the proposals feature's service (it records the transition)."""
     try:
-        from proposals.services import transition_proposal  # type: ignore[attr-defined]
-    except ImportError:
-        transition_proposal = None
-    if transition_proposal is not None:
         transition_proposal(proposal, to_state, actor)
-        return
-    if not can_move(proposal.state, to_state):
-        raise VotingError(409, "invalid_state",
-                          f"a proposal in {proposal.state.value} cannot move to {to_state.value}")
-    db.session.add(ProposalTransition(proposal_id=proposal.id, from_state=proposal.state,
-                                      to_state=to_state, actor_id=getattr(actor, "id", None)))
-    proposal.state = to_state
+    except ProposalError as error:
+        raise VotingError(409, "invalid_state", error.message) from None
 
 
 def open_vote(proposal: Proposal, actor: User, method: str, closes_at: datetime,
