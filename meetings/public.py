@@ -21,7 +21,7 @@ from meetings.permissions import (
     can_publish_notice,
     can_view_minutes,
 )
-from meetings.register import RegisterItem, register_items, register_years
+from meetings.register import RegisterItem, awaiting_records, register_items, register_years
 from meetings.render import markdown_html, pdf_bytes, qr_svg
 from meetings.views import bp
 
@@ -61,6 +61,8 @@ def register(slug: str) -> str:
     return render_template("meetings/register.html", community=community, form=form,
                            items=items, item_url=lambda i: _item_url(slug, i),
                            kind_label=_kind_label, can_publish=can_publish_notice(member),
+                           awaiting=awaiting_records(community)
+                           if can_publish_notice(member) else [],
                            notice_form=NoticeForm(), action=ActionForm())
 
 

@@ -77,3 +77,21 @@ def minutes_for_proposal(proposal: Proposal) -> Minutes | None:
                               (Minutes.proposal_id == proposal.id)
                               | Minutes.meeting_id.in_(meeting_ids))
         .order_by(Minutes.published_at.desc(), Minutes.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def awaiting_records(community: Community) -> list[tuple[Proposal, bool, bool]]:
+    """Proposals whose vote is closed, with whether they have a notice and published minutes."""
+    from voting.models import Vote, VoteState
+
+    proposals = db.session.execute(
+        select(Proposal).join(Vote, Vote.proposal_id == Proposal.id)
+        .where(Proposal.community_id == community.id, Vote.state == VoteState.CLOSED)
+        .order_by(Vote.closed_at.desc()).limit(LIMIT)).scalars().all()
+    noticed = set(db.session.execute(select(ResultNotice.proposal_id).where(
+        ResultNotice.community_id == community.id)).scalars())
+    out = []
+    for proposal in proposals:
+        has_minutes = minutes_for_proposal(proposal) is not None
+        if proposal.id not in noticed or not has_minutes:
+            out.append((proposal, proposal.id in noticed, has_minutes))
+    return out
