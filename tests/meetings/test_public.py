@@ -102,3 +102,25 @@ def test_minutes_pdf_text(client, published, tmp_path) -> None:  # noqa: ANN001
     response = client.get(f"/c/spj/minutes/{published['minutes_id']}.pdf")
     text = _pdf_text(response.data, tmp_path)
     assert "表决纪要" in text and "方案A" in text and "492.25" in text
+
+
+def test_committee_publishes_notice_and_drafts_minutes_from_the_register(
+        client, make_community, make_user) -> None:  # noqa: ANN001
+    from tests.factories import login
+
+    with client.application.test_request_context("/"):
+        world = build(make_community, make_user)
+        closed_vote(world)
+        pid = world.proposal.id
+    assert "待公示" not in client.get("/c/spj/decisions").get_data(as_text=True)
+    login(client, "spj-chair")
+    page = client.get("/c/spj/decisions").get_data(as_text=True)
+    assert "待公示" in page and "电动车充电棚选址" in page
+    refused = client.post(f"/c/spj/notices/from-proposal/{pid}", data={"objection_days": "99"})
+    assert refused.status_code == 302 and "/decisions" in refused.headers["Location"]
+    done = client.post(f"/c/spj/notices/from-proposal/{pid}", data={"objection_days": "3"})
+    assert "/c/spj/notices/" in done.headers["Location"]
+    drafted = client.post(f"/c/spj/minutes/from-proposal/{pid}")
+    assert drafted.headers["Location"].endswith("/edit")
+    notice = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "询异期至" in notice
