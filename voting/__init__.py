@@ -5,16 +5,24 @@ The counting rules live in the pure `voting.counting`; `voting.services` stores 
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the voting models, JSON API and CLI."""
+    """Register the voting models, pages, JSON API and CLI."""
     from app.extensions import api, csrf
+    from proposals.views import PROPOSAL_PANELS
     from voting import api as voting_api
-    from voting import models  # noqa: F401
+    from voting import models, views  # noqa: F401
     from voting.cli import votes_cli
 
     api.register_blueprint(voting_api.blp, url_prefix="/api/v1")
     csrf.exempt(voting_api.blp)
     app.cli.add_command(votes_cli)
+    app.register_blueprint(views.bp)
+    app.jinja_env.globals.update(views.JINJA_GLOBALS)
+    if views.vote_panel not in PROPOSAL_PANELS:
+        PROPOSAL_PANELS.append(views.vote_panel)

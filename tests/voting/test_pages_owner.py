@@ -1,0 +1,170 @@
+"""Owner pages: the ballot on the proposal page, my ballot and receipt, the receipt check."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.register.models import VoteChangePolicy
+from tests.voting import pages_support as support
+from tests.voting.voting_helpers import open_for
+from voting.models import Ballot, BallotRevision
+from voting.services import close_vote
+
+world, as_user, html = support.world, support.as_user, support.html
+fresh_request_globals = support.fresh_request_globals
+
+
+def _url(world, vote, page: str) -> str:  # noqa: ANN001
+    return f"/c/{world.community.slug}/votes/{vote.id}/{page}"
+
+
+def checked(page: str, name: str, value: str) -> bool:
+    """Whether the radio button name=value is checked in the page."""
+    return any("checked" in tag and f'value="{value}"' in tag
+               for tag in re.findall(rf'<input[^>]*name="{name}"[^>]*>', page))
+
+
+def _ballots(vote) -> list[Ballot]:  # noqa: ANN001
+    return list(db.session.execute(select(Ballot).where(Ballot.vote_id == vote.id)).scalars())
+
+
+def test_panel_on_the_proposal_page_shows_the_ballot_form(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    a, b = world.option_ids
+    page = html(as_user("owner1").get(f"/c/{world.community.slug}/proposals/{world.proposal.id}"))
+    assert 'id="vote"' in page
+    assert f'name="opt_{a}"' in page and f'name="opt_{b}"' in page
+    assert f'action="/c/{world.community.slug}/votes/{vote.id}/ballot"' in page
+    assert "投票后，表决结束前仍可更改" in page
+
+
+def test_cast_gives_a_receipt_that_checks_as_counted(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    a, b = world.option_ids
+    client = as_user("owner1")
+    response = client.post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree",
+                                                               f"opt_{b}": "oppose"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/votes/{vote.id}/my-ballot")
+    [ballot] = _ballots(vote)
+    assert ballot.choices == {str(a): "agree", str(b): "oppose"}
+    assert ballot.cast_by_id == world.owner1.id
+    page = html(client.get(_url(world, vote, "my-ballot")))
+    assert ballot.receipt in page
+    assert "方案A：同意" in page and "方案B：反对" in page
+    check = html(client.post(_url(world, vote, "receipt"), data={"code": ballot.receipt.lower()}))
+    assert 'id="receipt-status">已计入' in check
+    unknown = html(client.post(_url(world, vote, "receipt"), data={"code": "AAAA-BBBB-CCCC"}))
+    assert "查无此回执" in unknown
+
+
+def test_a_missing_choice_is_a_form_error_and_nothing_is_stored(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    a, _b = world.option_ids
+    response = as_user("owner1").post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree"})
+    assert response.status_code == 400
+    page = html(response)
+    assert "请选择同意、反对或弃权" in page
+    assert checked(page, f"opt_{a}", "agree")  # what was chosen stays
+    assert _ballots(vote) == []
+
+
+def test_a_forged_value_is_refused_without_a_500(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    a, b = world.option_ids
+    response = as_user("owner1").post(_url(world, vote, "ballot"),
+                                      data={f"opt_{a}": "maybe", f"opt_{b}": "agree"})
+    assert response.status_code == 400
+    assert _ballots(vote) == []
+
+
+def test_change_keeps_history_and_the_old_receipt_is_superseded(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    a, b = world.option_ids
+    client = as_user("owner1")
+    client.post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree", f"opt_{b}": "agree"})
+    first = _ballots(vote)[0].receipt
+    form = html(client.get(_url(world, vote, "ballot")))
+    assert checked(form, f"opt_{a}", "agree")  # the current choices are shown to change
+    client.post(_url(world, vote, "ballot"), data={f"opt_{a}": "oppose", f"opt_{b}": "abstain"})
+    db.session.expire_all()
+    [ballot] = _ballots(vote)
+    assert ballot.choices[str(a)] == "oppose" and ballot.receipt != first
+    assert db.session.execute(select(BallotRevision.receipt)).scalar_one() == first
+    check = html(client.post(_url(world, vote, "receipt"), data={"code": first}))
+    assert "已被更改" in check
+
+
+def test_co_owner_sees_who_voted_and_when(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    a, b = world.option_ids
+    as_user("coa").post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree",
+                                                           f"opt_{b}": "agree"})
+    page = html(as_user("cob").get(f"/c/{world.community.slug}/proposals/{world.proposal.id}"))
+    assert "已由 coa 于" in page and "投票" in page
+    assert "更改投票" in page  # the community allows changes
+
+
+def test_final_policy_shows_no_form_and_refuses_a_second_ballot(world, as_user) -> None:  # noqa: ANN001
+    world.community.vote_change = VoteChangePolicy.FINAL
+    db.session.commit()
+    vote = open_for(world)
+    a, b = world.option_ids
+    client = as_user("owner1")
+    client.post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree", f"opt_{b}": "agree"})
+    page = html(client.get(_url(world, vote, "ballot")))
+    assert "本小区规定投票后不能更改" in page and 'name="opt_' not in page
+    again = client.post(_url(world, vote, "ballot"), data={f"opt_{a}": "oppose",
+                                                           f"opt_{b}": "oppose"})
+    assert again.status_code == 400
+    db.session.expire_all()
+    assert _ballots(vote)[0].choices[str(a)] == "agree"
+
+
+def test_single_choice_offers_oppose_all_and_abstain(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world, "single_choice")
+    a, _b = world.option_ids
+    client = as_user("owner1")
+    page = html(client.get(_url(world, vote, "ballot")))
+    assert "反对全部方案" in page and 'value="abstain"' in page
+    assert client.post(_url(world, vote, "ballot"), data={}).status_code == 400
+    client.post(_url(world, vote, "ballot"), data={"choice": str(a)})
+    assert _ballots(vote)[0].choices == {"option": a}
+    client.post(_url(world, vote, "ballot"), data={"choice": "oppose_all"})
+    db.session.expire_all()
+    assert _ballots(vote)[0].choices == {"option": "oppose_all"}
+
+
+def test_ranked_ballot_uses_rank_selects(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world, "ranked")
+    a, b = world.option_ids
+    client = as_user("owner1")
+    page = html(client.get(_url(world, vote, "ballot")))
+    assert f'<select id="rank_{a}"' in page and "<script" not in page
+    empty = client.post(_url(world, vote, "ballot"), data={f"rank_{a}": "", f"rank_{b}": ""})
+    assert empty.status_code == 400 and "请至少给一个方案排上名次" in html(empty)
+    client.post(_url(world, vote, "ballot"), data={f"rank_{a}": "2", f"rank_{b}": "1"})
+    assert _ballots(vote)[0].choices == {"ranking": [[b], [a]]}
+    client.post(_url(world, vote, "ballot"), data={f"rank_{a}": "1", f"rank_{b}": "1"})
+    db.session.expire_all()
+    assert _ballots(vote)[0].choices == {"ranking": [sorted([a, b])]}
+
+
+def test_closed_vote_refuses_the_ballot_on_the_page(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    close_vote(vote, world.committee)
+    db.session.commit()
+    a, b = world.option_ids
+    response = as_user("owner1").post(_url(world, vote, "ballot"),
+                                      data={f"opt_{a}": "agree", f"opt_{b}": "agree"})
+    assert response.status_code == 400 and "表决已经结束" in html(response)
+    assert _ballots(vote) == []
+
+
+def test_receipt_form_needs_a_code(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    response = as_user("resident").post(_url(world, vote, "receipt"), data={"code": ""})
+    assert response.status_code == 400 and "请填写回执码" in html(response)
