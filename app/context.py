@@ -25,14 +25,15 @@ def membership_of(user: User | None, community: Community) -> Membership | None:
     """The user's membership in the community, or None (cached for the request)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    cache: dict[int, Membership | None] = g.setdefault("_memberships", {})
-    if community.id not in cache:
-        cache[community.id] = db.session.execute(
+    cache: dict[tuple[int, int], Membership | None] = g.setdefault("_memberships", {})
+    key = (user.id, community.id)
+    if key not in cache:
+        cache[key] = db.session.execute(
             select(Membership).where(
                 Membership.user_id == user.id, Membership.community_id == community.id
             )
         ).scalar_one_or_none()
-    return cache[community.id]
+    return cache[key]
 
 
 def current_member(community: Community) -> Membership | None:
