@@ -38,6 +38,7 @@ class DemoAccount:
 
 
 def _per_community(code: str, committee: str, admin: str, resident: str) -> list[DemoAccount]:
+    """A community's committee member, admin, two owners (one a co-owner) and a tenant."""
     return [
         DemoAccount(f"{code}-committee", committee, (Seat(code, Role.COMMITTEE, "named:0"),),
                     "业委会委员（本人也是业主）"),

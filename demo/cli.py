@@ -9,6 +9,7 @@ from app.accounts.services import AccountError
 from app.extensions import db
 from app.register.services import RegisterError, community_electorate
 from demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from demo.data.communities import COMMUNITIES
 from demo.loader import DemoError, count_communities, load_demo
 
 
@@ -34,10 +35,11 @@ def demo_command(if_empty: bool) -> None:
         db.session.rollback()
         raise click.ClickException(getattr(exc, "message", str(exc))) from exc
     db.session.commit()
-    for slug, community in result.communities.items():
+    for spec in COMMUNITIES:
+        community = result.communities[spec.slug]
         e = community_electorate(community)
-        click.echo(f"{slug} {community.name}: {e.units} units, headcount {e.headcount}, "
-                   f"area {e.area_m2} m²")
+        click.echo(f"{spec.slug} {community.name}: {e.units} units, headcount {e.headcount}, "
+                   f"area {e.area_m2} m² — {spec.story}")
     for line in result.stages:
         click.echo(line)
     click.echo(f"{len(ACCOUNTS)} demo accounts, password {DEMO_PASSWORD!r}: "

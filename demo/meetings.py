@@ -26,12 +26,12 @@ ASSEMBLY_IN_DAYS = 20
 
 def load_meetings(result: DemoResult) -> None:
     """Minutes, result notice and an announced assembly, when the meetings feature is built."""
-    from demo.stories import _feature
+    from demo.stories import feature
 
-    minutes_api = _feature("meetings.minutes", "draft_proposal_minutes", "edit_minutes",
+    minutes_api = feature("meetings.minutes", "draft_proposal_minutes", "edit_minutes",
                            "sign_minutes", "publish_minutes")
-    notice_api = _feature("meetings.notices", "publish_result_notice")
-    meeting_api = _feature("meetings.services", "schedule_meeting", "add_agenda_item",
+    notice_api = feature("meetings.notices", "publish_result_notice")
+    meeting_api = feature("meetings.services", "schedule_meeting", "add_agenda_item",
                            "publish_notice")
     if minutes_api is None or notice_api is None or meeting_api is None:
         result.stages.append("meetings: feature not available, skipped")

@@ -17,7 +17,7 @@ ROLES: dict[tuple[str, str], Role] = {
     (a.username, seat.code): seat.role for a in ACCOUNTS for seat in a.seats}
 
 
-def _feature(module: str, *names: str) -> list[Any] | None:
+def feature(module: str, *names: str) -> list[Any] | None:
     """The named callables of a feature module, or None when the feature is not built."""
     import importlib
 
@@ -31,7 +31,7 @@ def _feature(module: str, *names: str) -> list[Any] | None:
 
 def load_stories(result: DemoResult) -> None:
     """Add the stories' proposals, votes and minutes as far as the installed features allow."""
-    api = _feature("proposals.services", "create_proposal")
+    api = feature("proposals.services", "create_proposal")
     if api is None:
         result.stages.append("proposals: feature not available, skipped")
         return
@@ -47,6 +47,7 @@ def load_stories(result: DemoResult) -> None:
 
 
 def _community(result: DemoResult, code: str) -> Community:
+    """The loaded community with this short code."""
     return result.communities[spec_by_code(code).slug]
 
 
@@ -61,7 +62,7 @@ def _create(result: DemoResult, seed: ProposalSeed, create_proposal: Any) -> Any
 
 def _discuss(result: DemoResult) -> None:
     """Post each story's comments, replies and official replies."""
-    api = _feature("proposals.discussion", "post_comment")
+    api = feature("proposals.discussion", "post_comment")
     if api is None:
         result.stages.append("discussion: feature not available, skipped")
         return

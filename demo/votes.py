@@ -30,9 +30,9 @@ Chooser = Callable[[random.Random, list[int]], dict[str, str] | None]
 
 def load_votes(result: DemoResult) -> None:
     """Open and close the stories' votes when the voting feature is built."""
-    from demo.stories import _feature
+    from demo.stories import feature
 
-    api = _feature("voting.services", "open_vote", "cast_ballot", "enter_paper_ballot",
+    api = feature("voting.services", "open_vote", "cast_ballot", "enter_paper_ballot",
                    "close_vote", "vote_result")
     if api is None:
         result.stages.append("votes: feature not available, skipped")
@@ -70,9 +70,9 @@ def load_votes(result: DemoResult) -> None:
 
 def _mandate(result: DemoResult, vote: Any) -> None:
     """spj-owner holds a written mandate from a neighbour for the shed vote (not yet used)."""
-    from demo.stories import _feature
+    from demo.stories import feature
 
-    api = _feature("voting.services", "create_mandate")
+    api = feature("voting.services", "create_mandate")
     if api is None:
         return
     community = result.communities["shangpinju"]

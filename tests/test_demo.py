@@ -15,7 +15,7 @@ from demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from demo.content import ELEVATOR, GAS, GUARD_ROOM, PROPOSALS, SHED
 from demo.data.communities import COMMUNITIES, JINANXIAOZHU, featured_owners
 from demo.data.registers import holdings, summarize, to_csv
-from demo.stories import _feature
+from demo.stories import feature
 from tests.factories import login
 
 PHONE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
@@ -123,7 +123,7 @@ def _check_sign_in(client) -> None:  # noqa: ANN001
 
 def _check_stories(output: str) -> None:
     """The story stages ran exactly as far as the features in this build allow."""
-    if _feature("proposals.services", "create_proposal") is None:
+    if feature("proposals.services", "create_proposal") is None:
         assert "proposals: feature not available" in output
         return
     from proposals.models import Proposal
@@ -137,7 +137,7 @@ def _check_stories(output: str) -> None:
     assert b.cost_cny == Decimal("142800.00") and b.parking_delta == -8
     elevator = proposals[ELEVATOR.title]
     assert elevator.scope_buildings == ["19-1号楼"] and elevator.matters == [5]
-    if _feature("proposals.discussion", "post_comment") is None:
+    if feature("proposals.discussion", "post_comment") is None:
         assert "discussion: feature not available" in output
         return
     from proposals.comment_models import Comment
@@ -153,7 +153,7 @@ def _check_stories(output: str) -> None:
 
 def _check_votes(output: str, proposals: dict) -> None:
     """An open vote with some ballots on the charging shed; the guard-room lease passed."""
-    if _feature("voting.services", "open_vote", "vote_result") is None:
+    if feature("voting.services", "open_vote", "vote_result") is None:
         assert "votes: feature not available" in output
         return
     from voting.models import Ballot, Vote
@@ -167,7 +167,7 @@ def _check_votes(output: str, proposals: dict) -> None:
     cast = db.session.execute(select(func.count(Ballot.id)).where(
         Ballot.vote_id == votes[shed.id].id)).scalar_one()
     assert 0 < cast < votes[shed.id].headcount * 2 / 3
-    if _feature("voting.services", "create_mandate") is not None:
+    if feature("voting.services", "create_mandate") is not None:
         from voting.models import ProxyMandate
 
         mandate = db.session.execute(select(ProxyMandate)).scalars().one()
@@ -181,7 +181,7 @@ def _check_votes(output: str, proposals: dict) -> None:
 
 def _check_meetings(output: str, proposals: dict) -> None:
     """The lease's minutes and notice are public; 天元城's assembly is announced."""
-    if _feature("meetings.services", "schedule_meeting") is None:
+    if feature("meetings.services", "schedule_meeting") is None:
         assert "meetings: feature not available" in output
         return
     from meetings.minutes import verify_minutes

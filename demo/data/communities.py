@@ -38,8 +38,9 @@ class CommunitySpec:
         return generate(self.plan)
 
 
-def _towers(prefix: str, count: int, stairs: int, floors: int, per_floor: int,
+def _towers(count: int, stairs: int, floors: int, per_floor: int,
             plans: tuple[tuple[str, str], ...], suffix: str) -> tuple[BuildingPlan, ...]:
+    """Identical buildings named 1{suffix}, 2{suffix}, ..."""
     return tuple(BuildingPlan(f"{n}{suffix}", stairs, floors, per_floor, plans)
                  for n in range(1, count + 1))
 
@@ -50,7 +51,7 @@ SHANGPINJU = CommunitySpec(
     story="青岛西海岸新区薛家岛街道杜鹃山路社区：电动自行车集中充电车棚，两套选址方案。",
     plan=RegisterPlan(
         seed=278_001, ref_prefix="spj", city="青岛",
-        buildings=_towers("", 8, 2, 14, 2, (("86.00", "98.00"), ("118.00", "142.00")), "号楼"),
+        buildings=_towers(8, 2, 14, 2, (("86.00", "98.00"), ("118.00", "142.00")), "号楼"),
         shop_building="沿街商铺", shops=12, unsold_shops=2,
         parking_building="地下车库", parking=24, unsold_parking=0.35,
         unsold_flats=6, undelivered_flats=4, second_home=0.05, co_owned=0.2,
@@ -64,7 +65,7 @@ TIANYUANCHENG = CommunitySpec(
     story="南京江宁区淳化街道科宁社区：老化燃气管道改造，动用专项维修资金。",
     plan=RegisterPlan(
         seed=278_002, ref_prefix="tyc", city="南京",
-        buildings=_towers("", 16, 3, 6, 2, (("62.00", "78.00"), ("84.00", "108.00")), "幢"),
+        buildings=_towers(16, 3, 6, 2, (("62.00", "78.00"), ("84.00", "108.00")), "幢"),
         shop_building="沿街商铺", shops=24, unsold_shops=1,
         parking_building="地面车位", parking=40, unsold_parking=0.2,
         unsold_flats=3, undelivered_flats=2, second_home=0.03, co_owned=0.15,
