@@ -45,6 +45,8 @@ class ProposalSeed:
     options: tuple[dict[str, Any], ...]
     scope: tuple[str, ...] | None = None
     comments: tuple[CommentSeed, ...] = field(default_factory=tuple)
+    #: non-binding leanings (意向) of demo owner accounts: (username, option index)
+    leanings: tuple[tuple[str, int], ...] = ()
 
 
 SHED = ProposalSeed(
@@ -116,6 +118,7 @@ SHED = ProposalSeed(
         CommentSeed("c7", "spj-coowner", "B方案我们可以接受，只要不动绿地。", "support", 1,
                     reply_to="c1"),
     ),
+    leanings=(("spj-committee", 1), ("chen-lixin", 1), ("spj-coowner", 1)),
 )
 
 GAS = ProposalSeed(
@@ -176,6 +179,7 @@ GAS = ProposalSeed(
         CommentSeed("g6", "tyc-admin", "每户入户改造停气不超过1天，施工前3天在单元门口张贴通知，"
                     "并在楼栋微信群提醒。", reply_to="g5"),
     ),
+    leanings=(("tyc-committee", 0), ("tyc-owner", 0), ("tyc-coowner", 0), ("chen-lixin", 0)),
 )
 
 ELEVATOR = ProposalSeed(
@@ -222,6 +226,7 @@ ELEVATOR = ProposalSeed(
                     "接物业值班室，我的手机也作为求救电话之一，24小时有人接听。",
                     reply_to="e2", official=True),
     ),
+    leanings=(("jax-committee", 0), ("jax-owner", 0), ("jax-coowner", 0)),
 )
 
 GUARD_ROOM = ProposalSeed(

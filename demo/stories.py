@@ -80,3 +80,19 @@ def _discuss(result: DemoResult) -> None:
                 stance=c.stance, official=c.official)
             count += 1
     result.stages.append(f"discussion: {count} comments and replies")
+    _lean(result)
+
+
+def _lean(result: DemoResult) -> None:
+    """Demo owners mark their non-binding leanings (意向) during deliberation."""
+    api = feature("proposals.discussion", "set_leaning")
+    if api is None:
+        return
+    for seed in PROPOSALS:
+        proposal = result.proposals[seed.key]
+        community = _community(result, seed.code)
+        for username, option in seed.leanings:
+            user = result.users[username]
+            owner_id = next(m.owner_id for m in user.memberships
+                            if m.community_id == community.id)
+            api[0](proposal, user, owner_id=owner_id, option=proposal.options[option])

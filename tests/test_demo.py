@@ -148,6 +148,11 @@ def _check_stories(output: str) -> None:
     assert {c.proposal_id for c in official} == {p.id for p in proposals.values()}
     assert all(c.parent_id is not None for c in official)
     assert {c.stance.value for c in comments if c.stance} == {"support", "oppose", "question"}
+    if feature("proposals.discussion", "set_leaning") is not None:
+        from proposals.models import Leaning
+
+        leanings = db.session.execute(select(func.count(Leaning.id))).scalar_one()
+        assert leanings == sum(len(p.leanings) for p in PROPOSALS)
     _check_votes(output, proposals)
 
 
