@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
-from app.accounts.services import AccountError
 from app.extensions import db
-from app.register.services import RegisterError, community_electorate
+from app.register.services import community_electorate
 from demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from demo.data.communities import COMMUNITIES
 from demo.loader import DemoError, count_communities, load_demo
@@ -19,7 +19,13 @@ from demo.loader import DemoError, count_communities, load_demo
 @with_appcontext
 def demo_command(if_empty: bool) -> None:
     """Load the demo communities built from the seed stories (尚品居, 天元城, 金安小筑)."""
-    existing = count_communities()
+    try:
+        existing = count_communities()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            "cannot read the database; create its schema first: flask --app wsgi db upgrade"
+        ) from exc
     if existing and if_empty:
         click.echo(f"the database already holds {existing} communities; demo not loaded")
         return
@@ -31,9 +37,13 @@ def demo_command(if_empty: bool) -> None:
             "flask --app wsgi demo with the same DATABASE_URL.")
     try:
         result = load_demo()
-    except (DemoError, RegisterError, AccountError, LookupError) as exc:
+    except Exception as exc:
         db.session.rollback()
-        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
+        if isinstance(exc, DemoError | LookupError) or hasattr(exc, "message"):
+            # a feature's domain error (code + message): the demo is out of step with it
+            message = getattr(exc, "message", str(exc))
+            raise click.ClickException(f"demo not loaded, nothing was saved: {message}") from exc
+        raise
     db.session.commit()
     for spec in COMMUNITIES:
         community = result.communities[spec.slug]

@@ -200,3 +200,19 @@ def _check_meetings(output: str, proposals: dict) -> None:
     assert notice.proposal_id == lease.id and notice.passed
     meeting = db.session.execute(select(Meeting)).scalars().one()
     assert meeting.state.value == "noticed" and [i.proposal_id for i in meeting.agenda] == [gas.id]
+
+
+def test_a_failing_demo_saves_nothing(app, monkeypatch) -> None:  # noqa: ANN001
+    """The load is one transaction: when a stage fails, not even the registers stay."""
+    from app.accounts.services import AccountError
+
+    def refuse(communities: dict) -> dict:
+        assert len(communities) == 3  # the registers were loaded before the failure
+        raise AccountError("username_taken", "username 'spj-committee' is taken")
+
+    monkeypatch.setattr("demo.loader.create_demo_accounts", refuse)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0 and "nothing was saved" in result.output
+    with app.app_context():
+        assert db.session.execute(select(func.count(Community.id))).scalar_one() == 0
+        assert db.session.execute(select(func.count(Owner.id))).scalar_one() == 0
