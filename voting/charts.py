@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from voting.counting import format_percent
 
-WIDTH = 320
+WIDTH = 480
 COLORS = {"agree": "#2f7d32", "oppose": "#c62828", "abstain": "#9e9e9e", "other": "#d7dde5"}
 TRACK = "#e8ebef"
 
