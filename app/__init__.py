@@ -57,6 +57,6 @@ def _register_features(app: Flask) -> None:
     import voting
     from app import accounts, api, audit, register, web
 
-    features = [web, accounts, register, audit, api, proposals, voting, demo, meetings]
+    features = [web, accounts, register, audit, api, proposals, voting, meetings, demo]
     for feature in features:
         feature.init_app(app)
