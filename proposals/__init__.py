@@ -12,11 +12,10 @@ def _nav_item(community: Any, member: Any) -> Any:
     from flask import url_for
     from flask_babel import gettext as _
 
-    from app.permissions import is_staff
     from app.web.nav import NavItem
-    from proposals.permissions import _reads
+    from proposals.permissions import can_list_proposals
 
-    if community.public_proposals or is_staff(member) or _reads(member, community):
+    if can_list_proposals(member, community):
         return NavItem(url_for("proposals.index", slug=community.slug), _("议题"))
     return None
 

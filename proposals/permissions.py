@@ -49,6 +49,11 @@ def _reads(member: MemberLike | None, community: CommunityLike) -> bool:
     return member.role != Role.RESIDENT or community.residents_may_discuss
 
 
+def can_list_proposals(member: MemberLike | None, community: CommunityLike) -> bool:
+    """Who sees the community's list of proposals (each one still checked on its own)."""
+    return community.public_proposals or is_staff(member) or _reads(member, community)
+
+
 def can_create_proposal(member: MemberLike | None) -> bool:
     """The committee drafts proposals."""
     return is_staff(member)

@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 
 from app.context import current_member, get_community_or_404, require
 from app.extensions import db
-from app.permissions import is_staff
 from app.register.models import Community
 from proposals import permissions as perm
 from proposals import services
@@ -49,7 +48,7 @@ def index(slug: str) -> str:
     """The proposals of a community the user may see."""
     community = get_community_or_404(slug)
     member = current_member(community)
-    require(community.public_proposals or perm._reads(member, community) or is_staff(member))
+    require(perm.can_list_proposals(member, community))
     proposals = services.visible_proposals(community, member)
     return render_template("proposals/index.html", community=community, member=member,
                            proposals=proposals, can_create=perm.can_create_proposal(member))
