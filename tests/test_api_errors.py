@@ -189,7 +189,7 @@ def _api_body_routes(app: Flask, slug: str) -> list[tuple[str, str]]:
         if not rule.rule.startswith("/api/"):
             continue
         values: dict[str, object] = {}
-        for arg in rule.arguments:
+        for arg in rule.arguments - set(rule.defaults or {}):
             converter = rule._converters[arg]
             if arg == "slug":
                 values[arg] = slug
