@@ -146,6 +146,7 @@ def conflicts(slug: str, vote_id: int) -> str:
 
 def _conflicts_page(community: Any, vote: Any, forms: dict[int, ResolveConflictForm],
                     status: int = 200) -> tuple[str, int]:
+    """The conflicts page, with a resolve form for each pending conflict."""
     items = conflicts_with_ballots(vote)
     forms = {c.id: forms.get(c.id) or ResolveConflictForm(prefix=f"c{c.id}", formdata=None)
              for c in items if c.resolved_at is None} | forms

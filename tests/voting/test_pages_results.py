@@ -154,3 +154,15 @@ def test_query_count_does_not_grow_with_ballots(make_community, make_user,  # no
     assert counts[10] == counts[300], counts
     page = html(as_user("large-committee").get(f"/c/large/votes/{vote.id}/ballots?page=3"))
     assert "1栋-" in page and 'aria-current="page">3<' in page
+
+
+def test_result_page_in_english(world, as_user) -> None:  # noqa: ANN001
+    vote = open_for(world)
+    _vote_everyone(world, vote)
+    close_vote(vote, world.committee)
+    db.session.commit()
+    client = as_user("owner1")
+    client.post("/lang/en", data={"next": "/"})
+    page = html(client.get(_url(world, vote, "results")))
+    assert "Result: failed" in page and "Share of participating area" in page
+    assert "Participation by area 100.00%, reaches two thirds" in page
