@@ -67,6 +67,8 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "SERVER_NAME": None,
+        # a cheap hash keeps the suite fast; production uses scrypt (see test_security)
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     return create_app(config)
