@@ -13,13 +13,7 @@ from app.db import utcnow
 from app.extensions import db
 from meetings.services import assembly_meetings_of, check_vote_may_open
 from proposals.models import Proposal
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    browser,
-    browser_login,
-    live_server,
-    page,
-    screenshot,
-)
+from tests.browser.conftest import browser_login, screenshot
 from tests.meetings.helpers import build
 from voting.services import cast_ballot, close_vote, open_vote
 
@@ -41,9 +35,10 @@ def _close_vote(world) -> None:  # noqa: ANN001
     db.session.commit()
 
 
-def test_assembly_to_public_register(page, browser, live_server, rctx, make_community,  # noqa: ANN001, F811
+def test_assembly_to_public_register(page, browser, live_server, ctx, make_community,  # noqa: ANN001
                                      make_user) -> None:
-    world = build(make_community, make_user)
+    with ctx.test_request_context("/"):
+        world = build(make_community, make_user)
     base = f"{live_server}/c/spj"
     browser_login(page, live_server, "spj-chair")
 
