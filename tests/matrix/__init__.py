@@ -14,10 +14,8 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from unittest import mock
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from app.accounts.models import Membership, Role, User
 from app.accounts.services import create_user, grant_membership, issue_api_token
@@ -143,15 +141,12 @@ def load() -> tuple[list[Route], list[Public]]:
 _worlds = itertools.count(1)
 
 
-def _cheap_hash(password: str) -> str:
-    """A fast password hash: the matrix makes hundreds of accounts."""
-    return generate_password_hash(password, method="pbkdf2:sha256:1")
-
-
 def build_world() -> World:
-    """Create a fresh world (unique slugs and usernames) and commit it."""
-    with mock.patch("app.accounts.models.generate_password_hash", _cheap_hash):
-        return _build_world()
+    """Create a fresh world (unique slugs and usernames) and commit it.
+
+    Accounts are hashed with the tests' cheap `PASSWORD_HASH_METHOD` (see tests/conftest.py).
+    """
+    return _build_world()
 
 
 def _build_world() -> World:
