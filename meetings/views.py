@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from app.accounts.models import User
 from app.context import current_member, get_community_or_404, require
 from app.extensions import db
 from app.register.models import Community, Owner
 from meetings import services
 from meetings.errors import MeetingError
 from meetings.forms import ActionForm, AgendaForm, AttendanceForm, MeetingForm
+from meetings.minutes import current_minutes
 from meetings.models import Meeting
 from meetings.permissions import can_manage_meetings, can_view_meetings
 from meetings.rules import MeetingKind
@@ -91,8 +93,6 @@ def meeting_detail(slug: str, meeting_id: int) -> str:
     meeting = load_meeting(community, meeting_id)
     agenda_form = AgendaForm()
     agenda_form.proposal_id.choices = _agenda_choices(community, meeting)
-    from meetings.minutes import current_minutes  # noqa: PLC0415
-
     return render_template("meetings/detail.html", community=community, meeting=meeting,
                            can_manage=can_manage_meetings(member), agenda_form=agenda_form,
                            action=ActionForm(), quorum=services.meeting_quorum(meeting),
@@ -106,16 +106,16 @@ def agenda_add(slug: str, meeting_id: int) -> Response:
     require(can_manage_meetings(current_member(community)))
     meeting = load_meeting(community, meeting_id)
     form = AgendaForm()
-    form.proposal_id.choices = [(int(request.form.get("proposal_id", 0) or 0), "")]
+    form.proposal_id.choices = _agenda_choices(community, meeting)
     if form.validate_on_submit():
-        proposal = db.session.get(Proposal, form.proposal_id.data)
-        if proposal is None or proposal.community_id != community.id:
-            abort(404)
         try:
-            services.add_agenda_item(meeting, proposal, actor=current_user)
+            services.add_agenda_item(meeting, db.session.get(Proposal, form.proposal_id.data),
+                                     actor=current_user)
             db.session.commit()
         except MeetingError as error:
             refused(error)
+    elif meeting.notice_published_at is not None:
+        flash(_("会议通知已发布，议程不能再更改"), "error")
     return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
 
 
@@ -182,8 +182,6 @@ def attendance(slug: str, meeting_id: int) -> str | Response:
             if owner is None:
                 abort(404)
         elif form.user_id.data:
-            from app.accounts.models import User
-
             user = db.session.get(User, form.user_id.data)
             if user is None:
                 abort(404)

@@ -111,3 +111,28 @@ def test_live_quorum_by_area_and_headcount(rctx, make_community, make_user) -> N
     services.mark_held(meeting, actor=world.chair)
     with pytest.raises(MeetingError):
         services.tick_attendance(meeting, mode="online", owner=owners["o3"], actor=world.chair)
+
+
+def test_agenda_routes_refuse_after_notice_and_bad_input(client, make_community,
+                                                         make_user) -> None:  # noqa: ANN001
+    from tests.factories import login
+
+    with client.application.test_request_context("/"):
+        world = build(make_community, make_user)
+        meeting = _assembly(world, utcnow() + timedelta(days=30))
+        second = make_proposal(world.community, "燃气管道改造")
+        mid, first, other = meeting.id, world.proposal.id, second.id
+        db.session.commit()
+    login(client, "spj-chair")
+    base = f"/c/spj/meetings/{mid}"
+    assert client.post(f"{base}/agenda", data={"proposal_id": "abc"}).status_code == 302
+    assert client.post(f"{base}/agenda", data={"proposal_id": "99999"}).status_code == 302
+    client.post(f"{base}/notice")
+    client.post(f"{base}/agenda", data={"proposal_id": str(other)})
+    client.post(f"{base}/agenda/{first}/remove")
+    page = client.get(base).get_data(as_text=True)
+    assert "议程已锁定" in page and "燃气管道改造" not in page and "电动车充电棚选址" in page
+    with client.application.app_context():
+        from meetings.models import Meeting
+
+        assert [i.proposal_id for i in db.session.get(Meeting, mid).agenda] == [first]
