@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import ApiToken, Membership, Role, User
 from app.audit.services import record_event
@@ -75,10 +78,20 @@ def grant_membership(user: User, community: Community, role: Role, *,
     return member
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made with the configured method, to compare against."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
 def authenticate(username: str, password: str, *, community_id: int | None = None) -> User | None:
     """Return the user when the password matches; record a failed attempt otherwise."""
     user = find_user(username)
-    if user is not None and user.active and user.check_password(password):
+    if user is None:
+        # spend the same time as a real check, so timing does not reveal unknown usernames
+        check_password_hash(_dummy_hash(), password)
+    elif user.active and user.check_password(password):
         return user
     record_event("auth.login_failed", actor_name=username[:80], community_id=community_id,
                  details={"known_user": user is not None})

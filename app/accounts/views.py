@@ -46,7 +46,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.shared_limit(_login_limit, scope="login", methods=["POST"])
 def login() -> str | Response:
     """Sign in with username and password."""
     if current_user.is_authenticated:

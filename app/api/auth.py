@@ -86,7 +86,7 @@ def _limit() -> str:
 
 
 @blp.route("/auth/token", methods=["POST"])
-@limiter.limit(_limit)
+@limiter.shared_limit(_limit, scope="login")
 @blp.arguments(TokenRequest)
 @blp.response(200, TokenResponse)
 @blp.alt_response(401, response="UNAUTHORIZED")
