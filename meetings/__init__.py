@@ -28,10 +28,29 @@ def _nav_register(community: Any, member: Any) -> Any:
     return NavItem(url=f"/c/{community.slug}/decisions", label=_("决议公示"))
 
 
+def _home_section(community: Any, member: Any) -> dict[str, Any]:
+    """The latest published decisions and minutes, and upcoming meetings, on the home page."""
+    from sqlalchemy import select
+
+    from app.db import utcnow
+    from app.extensions import db
+    from meetings.models import Meeting, MeetingState
+    from meetings.register import register_items
+
+    upcoming = db.session.execute(
+        select(Meeting).where(Meeting.community_id == community.id,
+                              Meeting.state == MeetingState.NOTICED,
+                              Meeting.starts_at >= utcnow())
+        .order_by(Meeting.starts_at).limit(5)).scalars().all()
+    return {"template": "meetings/_home_section.html", "upcoming": upcoming,
+            "latest": register_items(community)[:5]}
+
+
 def init_app(app: Flask) -> None:
     """Register the meetings feature: models, guards, pages, API, navigation."""
     from app.extensions import api, csrf
     from app.web.nav import NAV_PROVIDERS
+    from app.web.views import HOME_SECTIONS
     from meetings import api as meetings_api
     from meetings import guards, minutes_views, models, public, views  # noqa: F401
 
@@ -42,3 +61,5 @@ def init_app(app: Flask) -> None:
     for provider in (_nav_meetings, _nav_register):
         if provider not in NAV_PROVIDERS:
             NAV_PROVIDERS.append(provider)
+    if _home_section not in HOME_SECTIONS:
+        HOME_SECTIONS.append(_home_section)

@@ -124,3 +124,11 @@ def test_committee_publishes_notice_and_drafts_minutes_from_the_register(
     assert drafted.headers["Location"].endswith("/edit")
     notice = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "询异期至" in notice
+
+
+def test_home_shows_latest_decisions(client, published) -> None:  # noqa: ANN001
+    from tests.factories import login
+
+    login(client, "spj-o1")
+    page = client.get("/c/spj/").get_data(as_text=True)
+    assert "会议与决议公示" in page and "电动车充电棚选址 表决结果公告" in page
