@@ -81,9 +81,10 @@ extract-messages: venv
 	   $(VENV)/bin/pybabel update -i $$dir/messages.pot -d $$dir -l en --no-fuzzy-matching; \
 	 else $(VENV)/bin/pybabel init -i $$dir/messages.pot -d $$dir -l en; fi
 
-## make bench: benchmarks (not tests); prints a table
-bench: venv
-	$(PY) -m bench
+## make bench: benchmarks (not tests); prints tables, writes bench-results/latest.json
+## (BENCH_ARGS="--quick" for a short smoke run; `$(PY) -m bench --help` lists the options)
+bench: venv postgres
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -10,8 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import event, insert
 
+from bench.common import percentile, table
+
 COMMENTS = 2000
-ROUNDS = 20
+ROUNDS = 50
+#: 500 threads of 4 comments at 20 threads a page; 2,000 comments at 50 a page in the API
+THREAD_PAGES = 25
+API_PAGES = 40
 REGISTER = (
     "building,unit,area_m2,area_source,kind,status,owner_ref,owner_name,phone\n"
     + "".join(f"{b}栋,{u},{80 + u % 40}.50,registry,residence,delivered,o{b}-{u},业主{b}-{u},\n"
@@ -60,60 +65,82 @@ def _seed(app) -> tuple[int, str]:  # noqa: ANN001
         return proposal.id, token
 
 
-def _time(client, url: str, headers: dict[str, str], engine) -> tuple[float, float, int]:  # noqa: ANN001
-    """Median and max milliseconds over the rounds, and the queries of one request."""
+def _time(client, url: str, headers: dict[str, str], engine,  # noqa: ANN001
+          rounds: int) -> dict[str, float | int]:
+    """p50/p99/max milliseconds over the rounds (after a warm-up), and one request's queries."""
     count = 0
 
     def listener(*args) -> None:  # noqa: ANN002
         nonlocal count
         count += 1
 
+    client.get(url, headers=headers)  # warm-up: first-use loads are not the page's queries
+    event.listen(engine, "before_cursor_execute", listener)
+    response = client.get(url, headers=headers)
+    event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, (url, response.status_code)
     samples = []
-    for round_ in range(ROUNDS):
-        if round_ == 0:
-            event.listen(engine, "before_cursor_execute", listener)
+    for _ in range(rounds):
         began = time.perf_counter()
         response = client.get(url, headers=headers)
         samples.append((time.perf_counter() - began) * 1000)
-        if round_ == 0:
-            event.remove(engine, "before_cursor_execute", listener)
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples), max(samples), count
+    return {"p50_ms": round(statistics.median(samples), 2),
+            "p99_ms": round(percentile(samples, 99), 2), "max_ms": round(max(samples), 2),
+            "queries": count}
 
 
-def main() -> None:
-    """Print the timings of the proposal page and the comments API."""
-    from flask_migrate import upgrade
-
-    from app import create_app
+def run_backend(backend: str, url: str, rounds: int = ROUNDS) -> dict[str, dict]:
+    """Seed 2,000 comments on the database and time the pages and the API, in-process."""
     from app.extensions import db
+    from bench.common import bench_app, log
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.db'}",
-                          "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                          "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-                          "UPLOAD_FOLDER": str(Path(tmp) / "uploads")})
-        with app.app_context():
-            upgrade()
+        app = bench_app(url, UPLOAD_FOLDER=str(Path(tmp) / "uploads"))
+        log(f"proposals [{backend}]: seeding {COMMENTS} comments")
         proposal_id, token = _seed(app)
         client = app.test_client()
         client.post("/login", data={"username": "bench-owner", "password": "password123"})
         bearer = {"Authorization": f"Bearer {token}"}
-        print(f"proposals: {COMMENTS} comments, {ROUNDS} rounds each (ms)")
-        print(f"{'request':<44}{'median':>9}{'max':>9}{'queries':>9}")
+        base = f"/c/bench/proposals/{proposal_id}"
+        api = f"/api/v1/proposals/{proposal_id}/comments"
         with app.app_context():
             engine = db.engine
-            for label, url, headers in (
-                ("proposal page, first page", f"/c/bench/proposals/{proposal_id}", {}),
-                ("proposal page, page 20", f"/c/bench/proposals/{proposal_id}?page=20", {}),
-                ("comparison page", f"/c/bench/proposals/{proposal_id}/compare", {}),
-                ("GET /api/v1/proposals/{id}/comments", f"/api/v1/proposals/{proposal_id}"
-                 "/comments", bearer),
-                ("  ... ?page=40", f"/api/v1/proposals/{proposal_id}/comments?page=40", bearer),
+            threads = THREAD_PAGES
+            figures = {}
+            for label, url_, headers in (
+                ("proposal page, first page", base, {}),
+                (f"proposal page, page {threads // 2} (middle)", f"{base}?page={threads // 2}", {}),
+                (f"proposal page, page {threads} (last)", f"{base}?page={threads}", {}),
+                ("comparison page", f"{base}/compare", {}),
+                ("GET /api/v1/proposals/{id}/comments", api, bearer),
+                (f"  ... ?page={API_PAGES // 2} (middle)", f"{api}?page={API_PAGES // 2}", bearer),
+                (f"  ... ?page={API_PAGES} (last)", f"{api}?page={API_PAGES}", bearer),
             ):
-                median, worst, queries = _time(client, url, headers, engine)
-                print(f"{label:<44}{median:>9.1f}{worst:>9.1f}{queries:>9}")
+                figures[label.strip()] = _time(client, url_, headers, engine, rounds)
+            log(f"  {len(figures)} requests timed, {rounds} rounds each")
+            db.session.remove()
             engine.dispose()
+    return figures
+
+
+def render(results: dict[str, dict[str, dict]], rounds: int = ROUNDS) -> str:
+    """One row per backend and request."""
+    rows = [[f"{backend} {label}", f["p50_ms"], f["p99_ms"], f["max_ms"], f["queries"]]
+            for backend, figures in results.items() for label, f in figures.items()]
+    return table(f"Proposals: {COMMENTS} comments, in-process test client, {rounds} requests each",
+                 ["backend / request", "p50 ms", "p99 ms", "max ms", "SQL queries"], rows)
+
+
+def main() -> None:
+    """Print the timings of the proposal page and the comments API on SQLite."""
+    from bench.common import temp_database
+
+    with temp_database("sqlite", "proposals") as url:
+        from bench.common import migrate
+
+        migrate(url)
+        print(render({"sqlite": run_backend("sqlite", url)}))
 
 
 if __name__ == "__main__":
