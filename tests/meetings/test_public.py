@@ -74,6 +74,11 @@ def test_notice_hash_and_one_per_vote(client, published) -> None:  # noqa: ANN00
     with client.application.test_request_context("/"):
         notice = db.session.get(ResultNotice, published["notice_id"])
         assert notices.verify_notice(notice)
+        from datetime import timedelta
+
+        ends = notice.objection_ends_at  # published with a 7-day objection period
+        assert ends - notice.published_at == timedelta(days=7)
+        assert not notice.is_final(ends - timedelta(seconds=1)) and notice.is_final(ends)
         assert notices.notice_content(notice)["participation"]["headcount"] == 2
         with pytest.raises(MeetingError):
             notices.publish_result_notice(notice.proposal, actor=None)
