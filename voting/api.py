@@ -15,7 +15,6 @@ from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
 from app.db import immediate_transactions
 from app.extensions import db
-from app.register.models import Community
 from proposals.models import Proposal
 from voting import permissions as perm
 from voting.models import BallotConflict, Vote, VoteState
@@ -89,15 +88,15 @@ def _load_vote(vote_id: int) -> tuple[Vote, object]:
         with immediate_transactions():
             vote = get_vote(vote_id)
             db.session.commit()
-    return vote, membership_of(api_user(), vote.proposal.community)
+    return vote, membership_of(api_user(), vote.community_id)
 
 
-def membership_of(user: User | None, community: Community) -> Membership | None:
+def membership_of(user: User | None, community_id: int) -> Membership | None:
     """The API user's membership (not cached on `g`, which may span requests in tests)."""
     if user is None:
         return None
     return db.session.execute(select(Membership).where(
-        Membership.user_id == user.id, Membership.community_id == community.id)
+        Membership.user_id == user.id, Membership.community_id == community_id)
     ).scalar_one_or_none()
 
 
@@ -119,7 +118,7 @@ def _lang() -> str:
 def create_vote(body: dict, proposal_id: int) -> dict:
     """Open the proposal's vote: freezes the electorate, moves the proposal to voting."""
     proposal = db.session.get(Proposal, proposal_id)
-    member = membership_of(api_user(), proposal.community) if proposal else None
+    member = membership_of(api_user(), proposal.community_id) if proposal else None
     if proposal is None or member is None:
         raise ApiError(404, "not_found", f"no proposal {proposal_id}")
     _require(perm.can_open_vote(member), member)
@@ -142,10 +141,11 @@ def put_ballot(body: dict, vote_id: int) -> dict:
     if body["on_behalf_of"] is None:
         _require(perm.can_cast_ballot(member), member)
     result = _service(cast_ballot, vote, api_user(), body["choices"], body["on_behalf_of"])
-    db.session.commit()
     held = isinstance(result, BallotConflict)
-    return {"receipt": result.receipt, "status": "held" if held else "counted",
-            "cast_at": result.cast_at.isoformat()}
+    answer = {"receipt": result.receipt, "status": "held" if held else "counted",
+              "cast_at": result.cast_at.isoformat()}
+    db.session.commit()  # the answer is read first: after commit it would reload the row
+    return answer
 
 
 @blp.route("/votes/<int:vote_id>/paper-ballots", methods=["POST"])
@@ -158,11 +158,12 @@ def post_paper_ballot(body: dict, vote_id: int) -> dict:
     _require(perm.can_enter_paper_ballot(member), member)
     result = _service(enter_paper_ballot, vote, api_user(), body["ballot_no"], body["owner_ref"],
                       body["choices"], body["blank"])
-    db.session.commit()
     held = isinstance(result, BallotConflict)
-    return {"ballot_no": result.ballot_no, "owner_ref": body["owner_ref"],
-            "receipt": result.receipt, "status": "held" if held else "counted",
-            "conflict_id": result.id if held else None}
+    answer = {"ballot_no": result.ballot_no, "owner_ref": body["owner_ref"],
+              "receipt": result.receipt, "status": "held" if held else "counted",
+              "conflict_id": result.id if held else None}
+    db.session.commit()  # the answer is read first: after commit it would reload the row
+    return answer
 
 
 @blp.route("/votes/<int:vote_id>/conflicts/<int:conflict_id>/resolve", methods=["POST"])

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import ApiToken, Membership, Role, User
@@ -115,6 +116,7 @@ def user_for_token(token: str) -> User | None:
     """The active user a valid, unexpired bearer token belongs to."""
     row = db.session.execute(
         select(ApiToken).where(ApiToken.token_hash == _hash_token(token))
+        .options(joinedload(ApiToken.user))  # one query: every API request comes through here
     ).scalar_one_or_none()
     if row is None or row.revoked or row.expires_at <= utcnow() or not row.user.active:
         return None

@@ -76,9 +76,10 @@ def choice_rows(vote: Vote, choices: Mapping | None,
     return rows
 
 
-def write_choices(ballot: Ballot, vote: Vote) -> None:
-    """Replace the ballot's BallotChoice rows."""
-    db.session.execute(delete(BallotChoice).where(BallotChoice.ballot_id == ballot.id))
+def write_choices(ballot: Ballot, vote: Vote, *, new: bool = False) -> None:
+    """Replace the ballot's BallotChoice rows (a `new` ballot has none to delete)."""
+    if not new:
+        db.session.execute(delete(BallotChoice).where(BallotChoice.ballot_id == ballot.id))
     rows = [{"ballot_id": ballot.id, "option_id": o, "vote_id": vote.id,
              "elector_id": ballot.elector_id, "side": s, "rank": r}
             for o, s, r in choice_rows(vote, ballot.choices, ballot.blank)]
@@ -113,7 +114,7 @@ def write_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any]) -> Ball
             ballot = Ballot(vote_id=vote.id, elector_id=elector.id, receipt=receipt, **data)
             db.session.add(ballot)
             db.session.flush()
-            write_choices(ballot, vote)
+            write_choices(ballot, vote, new=True)
         return ballot
     except IntegrityError:
         pass
