@@ -55,6 +55,11 @@ def init_app(app: Flask) -> None:
     from meetings import guards, minutes_views, models, public, views  # noqa: F401
 
     guards.install()
+    from meetings.services import check_vote_may_open
+    from voting.services.votes import OPEN_VOTE_CHECKS
+
+    if check_vote_may_open not in OPEN_VOTE_CHECKS:
+        OPEN_VOTE_CHECKS.append(check_vote_may_open)
     app.register_blueprint(views.bp)
     api.register_blueprint(meetings_api.blp, url_prefix="/api/v1")
     csrf.exempt(meetings_api.blp)

@@ -136,3 +136,20 @@ def test_agenda_routes_refuse_after_notice_and_bad_input(client, make_community,
         from meetings.models import Meeting
 
         assert [i.proposal_id for i in db.session.get(Meeting, mid).agenda] == [first]
+
+
+def test_open_vote_refuses_an_assembly_vote_before_its_notice_period(  # noqa: ANN001
+    rctx, make_community, make_user
+) -> None:
+    """The gate is wired into voting's open_vote, not only callable on its own."""
+    from voting.services.common import VotingError
+    from voting.services.votes import open_vote
+
+    world = build(make_community, make_user)
+    meeting = _assembly(world, utcnow() + timedelta(days=20))
+    services.publish_notice(meeting, actor=world.chair)
+    with pytest.raises(VotingError) as refused:
+        open_vote(world.proposal, world.chair, "approve_each", utcnow() + timedelta(days=25))
+    assert refused.value.code == "notice_period"
+    assert refused.value.status == 409
+    assert world.proposal.state.value == "deliberation"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,24 @@ from proposals.services import transition_proposal
 from voting.counting import get_method, threshold_for_matters
 from voting.models import BallotConflict, Vote, VoteElector, VoteState
 from voting.services.common import VotingError, now
+
+#: Checks run before a vote opens, appended by later features (meetings: the notice period of
+#: an owners' assembly). Each is called as check(proposal, closes_at) and refuses by raising a
+#: ValueError carrying `code`, `message` and, optionally, an HTTP-like `status`.
+OPEN_VOTE_CHECKS: list[Callable[[Proposal, datetime], None]] = []
+
+
+def _run_open_checks(proposal: Proposal, closes_at: datetime) -> None:
+    """Run every registered pre-open check, turning a refusal into a VotingError."""
+    for check in OPEN_VOTE_CHECKS:
+        try:
+            check(proposal, closes_at)
+        except ValueError as error:
+            code = getattr(error, "code", None)
+            if code is None:
+                raise
+            raise VotingError(getattr(error, "status", 409), code,
+                              getattr(error, "message", str(error))) from None
 
 
 def _move_proposal(proposal: Proposal, to_state: ProposalState, actor: User | None) -> None:
@@ -51,6 +70,7 @@ def open_vote(proposal: Proposal, actor: User, method: str, closes_at: datetime,
     exists = db.session.execute(select(Vote.id).where(Vote.proposal_id == proposal.id)).first()
     if exists:
         raise VotingError(409, "vote_exists", "this proposal already has a vote")
+    _run_open_checks(proposal, closes_at)
 
     community = proposal.community
     parking_counted = community.parking_area == ParkingArea.COUNTED
