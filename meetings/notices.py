@@ -19,7 +19,8 @@ from meetings.drafting import notice_snapshot, zh_datetime
 from meetings.errors import MeetingError
 from meetings.models import ResultNotice
 from meetings.services import community_tz
-from proposals.models import Proposal
+from proposals.models import Proposal, ProposalState
+from proposals.services import transition_proposal
 
 #: longest objection period (询异期) the committee may set, in days
 MAX_OBJECTION_DAYS = 30
@@ -80,4 +81,14 @@ def publish_result_notice(proposal: Proposal, *, actor: User | None, objection_d
                  target=f"notice:{notice.id}",
                  details={"proposal_id": proposal.id, "vote_id": vote.vote_id,
                           "sha256": notice.sha256, "objection_days": objection_days})
+    _record_outcome(proposal, passed=notice.passed, notice=notice, actor=actor)
     return notice
+
+
+def _record_outcome(proposal: Proposal, *, passed: bool, notice: ResultNotice,
+                    actor: User | None) -> None:
+    """With its result published, a closed proposal becomes adopted or rejected."""
+    if proposal.state != ProposalState.CLOSED:
+        return
+    target = ProposalState.ADOPTED if passed else ProposalState.REJECTED
+    transition_proposal(proposal, target, actor, note=f"表决结果公告 #{notice.id}")

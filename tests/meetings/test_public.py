@@ -31,6 +31,18 @@ def published(client, make_community, make_user):  # noqa: ANN001, ANN201
                 "proposal_id": world.proposal.id}
 
 
+def test_publishing_the_notice_adopts_or_rejects_the_proposal(client, published) -> None:  # noqa: ANN001
+    from proposals.models import Proposal
+
+    with client.application.app_context():
+        proposal = db.session.get(Proposal, published["proposal_id"])
+        notice = db.session.get(notices.ResultNotice, published["notice_id"])
+        assert proposal.state.value == ("adopted" if notice.passed else "rejected")
+        last = proposal.transitions[-1]
+        assert last.from_state.value == "closed"
+        assert f"#{notice.id}" in last.note
+
+
 def test_register_is_public_searchable_and_filterable(client, published) -> None:  # noqa: ANN001
     page = client.get("/c/spj/decisions")
     assert page.status_code == 200
