@@ -10,13 +10,14 @@ from flask import Flask
 def _nav_item(community: Any, member: Any) -> Any:
     """The 议题 link, for those who may read proposals."""
     from flask import url_for
-    from flask_babel import gettext as _
+    from flask_babel import pgettext
 
     from app.web.nav import NavItem
     from proposals.permissions import can_list_proposals
 
     if can_list_proposals(member, community):
-        return NavItem(url_for("proposals.index", slug=community.slug), _("议题"))
+        return NavItem(url_for("proposals.index", slug=community.slug),
+                       pgettext("proposals list", "议题"))
     return None
 
 

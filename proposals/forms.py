@@ -160,4 +160,5 @@ class ActionForm(FlaskForm):
 class LeaningForm(FlaskForm):
     """Mark the option one leans to (not a vote)."""
 
-    option_id = RadioField(_l("我倾向的方案"), coerce=int, choices=[])
+    #: its own id: the comment form's option select on the same page is also named option_id
+    option_id = RadioField(_l("我倾向的方案"), coerce=int, choices=[], id="leaning-option")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from app.i18n import lang_code
 from proposals import permissions
@@ -13,8 +14,10 @@ def state_label(state: object) -> str:
     """A proposal state's name."""
     value = getattr(state, "value", state)
     return {
-        "draft": _("草稿"), "deliberation": _("讨论中"), "voting": _("表决中"),
-        "closed": _("表决结束"), "adopted": _("已通过"), "rejected": _("未通过"),
+        # with a context: other catalogues give these words other English ("draft", "Failed")
+        "draft": pgettext("proposal state", "草稿"), "deliberation": _("讨论中"),
+        "voting": _("表决中"), "closed": _("表决结束"), "adopted": _("已通过"),
+        "rejected": pgettext("proposal state", "未通过"),
         "withdrawn": _("已撤回"),
     }.get(str(value), str(value))
 
