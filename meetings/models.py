@@ -200,7 +200,7 @@ class ResultNotice(db.Model):
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
     #: the closed vote (voting feature), unique: one notice per vote
-    vote_id: Mapped[int] = mapped_column(Integer, unique=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     passed: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
