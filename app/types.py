@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
@@ -66,3 +67,15 @@ class Hundredths(TypeDecorator):
 Area = Hundredths
 #: An amount of money in yuan, exact to the fen.
 Money = Hundredths
+
+
+def str_enum(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
+    """A portable enum column stored as its members' string values (VARCHAR + validation)."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -9,21 +9,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.register.models import Community, Owner
-from app.types import UTCDateTime
+from app.types import UTCDateTime, str_enum
 from meetings.rules import MeetingKind
 from proposals.models import Proposal
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=24,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class MeetingState(enum.StrEnum):
@@ -57,7 +52,7 @@ class Meeting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
-    kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind, "meeting_kind"))
+    kind: Mapped[MeetingKind] = mapped_column(str_enum(MeetingKind, "meeting_kind", length=24))
     #: a temporary (临时) owners' assembly: 7 days' notice
     temporary: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(200))
@@ -69,7 +64,7 @@ class Meeting(db.Model):
     online_url: Mapped[str] = mapped_column(String(500), default="")
     notice_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     state: Mapped[MeetingState] = mapped_column(
-        _enum(MeetingState, "meeting_state"), default=MeetingState.DRAFT, index=True)
+        str_enum(MeetingState, "meeting_state", length=24), default=MeetingState.DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     community: Mapped[Community] = relationship()
@@ -106,7 +101,8 @@ class Attendance(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("owner.id"), nullable=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
-    mode: Mapped[AttendanceMode] = mapped_column(_enum(AttendanceMode, "attendance_mode"))
+    mode: Mapped[AttendanceMode] = mapped_column(
+        str_enum(AttendanceMode, "attendance_mode", length=24))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -126,7 +122,7 @@ class Minutes(db.Model):
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     state: Mapped[MinutesState] = mapped_column(
-        _enum(MinutesState, "minutes_state"), default=MinutesState.DRAFT, index=True)
+        str_enum(MinutesState, "minutes_state", length=24), default=MinutesState.DRAFT, index=True)
     #: Markdown
     text: Mapped[str] = mapped_column(Text, default="")
     recorder_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
-from app.types import UTCDateTime
-from proposals.models import _enum
+from app.types import UTCDateTime, str_enum
 
 
 class Stance(enum.StrEnum):
@@ -39,7 +38,7 @@ class Comment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: the author's role in the community when posting (shows the 业委会 badge)
     author_role: Mapped[str] = mapped_column(String(20), default="")
-    stance: Mapped[Stance | None] = mapped_column(_enum(Stance, "comment_stance"), nullable=True)
+    stance: Mapped[Stance | None] = mapped_column(str_enum(Stance, "comment_stance"), nullable=True)
     #: Markdown source and its sanitised HTML
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")

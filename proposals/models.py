@@ -6,14 +6,14 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.register.models import Community
-from app.types import Area, Money, UTCDateTime
+from app.types import Area, Money, UTCDateTime, str_enum
 
 
 class ProposalState(enum.StrEnum):
@@ -38,9 +38,6 @@ class FundingSource(enum.StrEnum):
     NONE = "none"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class Proposal(db.Model):
@@ -59,7 +56,7 @@ class Proposal(db.Model):
     #: building names in scope; None = the whole community
     scope_buildings: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     state: Mapped[ProposalState] = mapped_column(
-        _enum(ProposalState, "proposal_state"), default=ProposalState.DRAFT, index=True)
+        str_enum(ProposalState, "proposal_state"), default=ProposalState.DRAFT, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -91,7 +88,7 @@ class ProposalOption(db.Model):
     #: total cost in yuan; None when not costed
     cost_cny: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     funding_source: Mapped[FundingSource] = mapped_column(
-        _enum(FundingSource, "funding_source"), default=FundingSource.NONE)
+        str_enum(FundingSource, "funding_source"), default=FundingSource.NONE)
     timeline: Mapped[str] = mapped_column(String(200), default="")
     #: green space lost, m²
     green_area_lost_m2: Mapped[Decimal | None] = mapped_column(Area, nullable=True)
@@ -114,8 +111,8 @@ class ProposalTransition(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
     from_state: Mapped[ProposalState | None] = mapped_column(
-        _enum(ProposalState, "proposal_state"), nullable=True)
-    to_state: Mapped[ProposalState] = mapped_column(_enum(ProposalState, "proposal_state"))
+        str_enum(ProposalState, "proposal_state"), nullable=True)
+    to_state: Mapped[ProposalState] = mapped_column(str_enum(ProposalState, "proposal_state"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")

@@ -15,7 +15,6 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON,
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -28,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
-from app.types import Area, UTCDateTime
+from app.types import Area, UTCDateTime, str_enum
 from proposals.models import Proposal
 
 
@@ -53,9 +52,6 @@ class ConflictKept(enum.StrEnum):
     HELD = "held"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class Vote(db.Model):
@@ -71,7 +67,7 @@ class Vote(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     #: the proposal's option ids when the vote opened
     option_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    state: Mapped[VoteState] = mapped_column(_enum(VoteState, "vote_state"),
+    state: Mapped[VoteState] = mapped_column(str_enum(VoteState, "vote_state"),
                                              default=VoteState.OPEN, index=True)
     #: majority | three_quarters | advisory, from the proposal's matters at open
     threshold: Mapped[str] = mapped_column(String(20))
@@ -150,7 +146,7 @@ class Ballot(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"))
     elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "ballot_channel"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ballot_channel"))
     #: the validated choices in API.md's shape; None when blank
     choices: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     #: a blank or illegible paper ballot: participates, abstains on everything
@@ -198,7 +194,7 @@ class BallotRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "ballot_channel"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ballot_channel"))
     choices: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     blank: Mapped[bool] = mapped_column(Boolean, default=False)
     receipt: Mapped[str] = mapped_column(String(32), unique=True)
@@ -229,7 +225,7 @@ class BallotConflict(db.Model):
     elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"))
     #: the counted ballot the held one collides with
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "ballot_channel"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ballot_channel"))
     choices: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     blank: Mapped[bool] = mapped_column(Boolean, default=False)
     receipt: Mapped[str] = mapped_column(String(32), unique=True)
@@ -240,7 +236,7 @@ class BallotConflict(db.Model):
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    kept: Mapped[ConflictKept | None] = mapped_column(_enum(ConflictKept, "conflict_kept"))
+    kept: Mapped[ConflictKept | None] = mapped_column(str_enum(ConflictKept, "conflict_kept"))
     #: why the committee kept the one it kept
     reason: Mapped[str] = mapped_column(Text, default="")
 

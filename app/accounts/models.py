@@ -7,14 +7,14 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import utcnow
 from app.extensions import db
 from app.register.models import Community, Owner
-from app.types import UTCDateTime
+from app.types import UTCDateTime, str_enum
 
 
 class Role(enum.StrEnum):
@@ -73,16 +73,7 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="member_role",
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-            validate_strings=True,
-        )
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, "member_role"))
     #: the register owner this account votes for (owners only; set once confirmed)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("owner.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

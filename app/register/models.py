@@ -6,12 +6,12 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import utcnow
 from app.extensions import db
-from app.types import Area, UTCDateTime
+from app.types import Area, UTCDateTime, str_enum
 
 #: The owner_ref under which all of the developer's unsold and undelivered units count.
 DEVELOPER_REF = "developer"
@@ -55,16 +55,6 @@ class UnitStatus(enum.StrEnum):
     UNDELIVERED = "undelivered"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    """A portable enum column stored as its string values."""
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class Community(db.Model):
@@ -78,10 +68,10 @@ class Community(db.Model):
     #: most proxy mandates one person may hold in a vote
     proxy_limit: Mapped[int] = mapped_column(Integer, default=3)
     vote_change: Mapped[VoteChangePolicy] = mapped_column(
-        _enum(VoteChangePolicy, "vote_change_policy"), default=VoteChangePolicy.ALLOWED
+        str_enum(VoteChangePolicy, "vote_change_policy"), default=VoteChangePolicy.ALLOWED
     )
     parking_area: Mapped[ParkingArea] = mapped_column(
-        _enum(ParkingArea, "parking_area_policy"), default=ParkingArea.COUNTED
+        str_enum(ParkingArea, "parking_area_policy"), default=ParkingArea.COUNTED
     )
     #: days between an owners' assembly notice and the meeting
     notice_days: Mapped[int] = mapped_column(Integer, default=15)
@@ -157,9 +147,9 @@ class Unit(db.Model):
     number: Mapped[str] = mapped_column(String(64))
     #: exclusive area in m², from the source below
     area_m2: Mapped[Decimal] = mapped_column(Area)
-    area_source: Mapped[AreaSource] = mapped_column(_enum(AreaSource, "area_source"))
-    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"))
-    status: Mapped[UnitStatus] = mapped_column(_enum(UnitStatus, "unit_status"))
+    area_source: Mapped[AreaSource] = mapped_column(str_enum(AreaSource, "area_source"))
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind, "unit_kind"))
+    status: Mapped[UnitStatus] = mapped_column(str_enum(UnitStatus, "unit_status"))
     #: the counting owner: the developer for unsold and undelivered units
     owner_id: Mapped[int] = mapped_column(ForeignKey("owner.id"), index=True)
     #: owner_ref as listed in the register row (a buyer of an undelivered unit, say)
