@@ -79,7 +79,21 @@ def aggregate_ballots(vote: Vote) -> Aggregates:
     for option_id, side, count, area in rows:
         sides.setdefault(option_id, {})[side] = _tally(count, area)
     pairwise = _pairwise(vote) if vote.method == "ranked" else None
-    return Aggregates(participation_of(vote), sides, pairwise)
+    return Aggregates(_participation(vote, sides), sides, pairwise)
+
+
+#: methods whose every counted ballot has exactly one BallotChoice row per option of the vote
+ONE_ROW_PER_OPTION = frozenset({"approve_each", "ranked"})
+
+
+def _participation(vote: Vote, sides: dict[int, dict[str, Tally]]) -> Tally:
+    """Participation: summed from one option's sides when every ballot has a row for it,
+    saving a second pass over the ballots; otherwise (single choice) its own query."""
+    if vote.method not in ONE_ROW_PER_OPTION or not vote.option_ids:
+        return participation_of(vote)
+    first = sides.get(vote.option_ids[0], {})
+    return Tally(sum(t.headcount for t in first.values()),
+                 sum((t.area for t in first.values()), Decimal(0)))
 
 
 def _pairwise(vote: Vote) -> Matrix:
