@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
 PG_SOCKET ?= /var/run/postgresql
+TEST_WORKERS ?= 2
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@/postgres?host=$(PG_SOCKET)
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 APT_TEST := chromium poppler-utils
@@ -24,11 +25,11 @@ run: venv system-runtime translations
 test: venv system-runtime system-test translations lint test-sqlite test-postgres
 
 test-sqlite:
-	YISHI_TEST_DB=sqlite $(PY) -m pytest -q -p no:cacheprovider
+	YISHI_TEST_DB=sqlite $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-postgres: postgres
 	YISHI_TEST_DB=postgres TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' \
-		$(PY) -m pytest -q -p no:cacheprovider
+		$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
