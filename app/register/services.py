@@ -130,7 +130,8 @@ def import_register(community: Community, data: bytes | str, *, actor=None,
             db.session.add(unit)
             report.created += 1
         else:
-            changed = unit.owner_id != owner.id or any(
+            # a new owner has no id until the flush at the end: the unit surely changed hands
+            changed = owner.id is None or unit.owner_id != owner.id or any(
                 getattr(unit, k) != v for k, v in values.items())
             if changed:
                 for k, v in values.items():
@@ -159,8 +160,7 @@ def _owner_for(community: Community, row: RegisterRow, owners: dict[str, Owner],
         owner = Owner(community_id=community.id, owner_ref=ref,
                       names="开发建设单位" if ref == DEVELOPER_REF else row.owner_name,
                       phone="" if ref == DEVELOPER_REF else row.phone)
-        db.session.add(owner)
-        db.session.flush()
+        db.session.add(owner)  # inserted with the units, in one flush at the end
         owners[ref] = owner
         report.owners_created += 1
     elif ref != DEVELOPER_REF:
