@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +11,8 @@ from sqlalchemy import select
 from app.accounts.models import Membership, User
 from app.extensions import db
 from app.register.models import Community
+
+T = TypeVar("T")
 
 
 def get_community_or_404(slug: str) -> Community:
@@ -19,6 +23,14 @@ def get_community_or_404(slug: str) -> Community:
     if community is None:
         abort(404)
     return community
+
+
+def get_in_community_or_404(model: type[T], ident: int, community: Community) -> T:
+    """A row of `model` by id that belongs to the community, or abort with 404."""
+    row: Any = db.session.get(model, ident)
+    if row is None or row.community_id != community.id:
+        abort(404)
+    return row
 
 
 def membership_of(user: User | None, community: Community) -> Membership | None:

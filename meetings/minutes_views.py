@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.context import current_member, get_community_or_404, require
+from app.accounts.models import Membership
+from app.context import current_member, get_community_or_404, get_in_community_or_404, require
 from app.extensions import db
 from app.register.models import Community
 from meetings import minutes as svc
@@ -22,24 +26,28 @@ from meetings.permissions import (
     can_publish_minutes,
     can_publish_notice,
 )
-from meetings.views import bp, load_meeting, refused
+from meetings.views import attempt, bp, load_meeting
 from proposals.models import Proposal
 
 
 def load_minutes(community: Community, minutes_id: int) -> Minutes:
     """Minutes of this community, or 404."""
-    minutes = db.session.get(Minutes, minutes_id)
-    if minutes is None or minutes.community_id != community.id:
-        abort(404)
-    return minutes
+    return get_in_community_or_404(Minutes, minutes_id, community)
+
+
+def minutes_allowed(slug: str, minutes_id: int, allowed: Callable[[Any, Minutes], bool]
+                    ) -> tuple[Community, Membership | None, Minutes]:
+    """The community, the member and minutes of the community, if `allowed(member, minutes)`."""
+    community = get_community_or_404(slug)
+    minutes = load_minutes(community, minutes_id)
+    member = current_member(community)
+    require(allowed(member, minutes))
+    return community, member, minutes
 
 
 def load_proposal(community: Community, proposal_id: int) -> Proposal:
     """A proposal of this community, or 404."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.community_id != community.id:
-        abort(404)
-    return proposal
+    return get_in_community_or_404(Proposal, proposal_id, community)
 
 
 def _to_minutes(slug: str, minutes_id: int) -> Response:
@@ -54,11 +62,9 @@ def minutes_from_meeting(slug: str, meeting_id: int) -> Response:
     meeting = load_meeting(community, meeting_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt() as outcome:
         minutes = svc.draft_meeting_minutes(meeting, actor=current_user)
-        db.session.commit()
-    except MeetingError as error:
-        refused(error)
+    if not outcome.ok:
         return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
     return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=minutes.id))
 
@@ -71,11 +77,9 @@ def minutes_from_proposal(slug: str, proposal_id: int) -> Response:
     proposal = load_proposal(community, proposal_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt() as outcome:
         minutes = svc.draft_proposal_minutes(proposal, actor=current_user)
-        db.session.commit()
-    except MeetingError as error:
-        refused(error)
+    if not outcome.ok:
         return redirect(url_for("meetings.register", slug=slug))
     return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=minutes.id))
 
@@ -83,9 +87,7 @@ def minutes_from_proposal(slug: str, proposal_id: int) -> Response:
 @bp.route("/c/<slug>/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
 def minutes_edit(slug: str, minutes_id: int) -> str | Response:
     """Edit draft minutes; each save is a revision."""
-    community = get_community_or_404(slug)
-    minutes = load_minutes(community, minutes_id)
-    require(can_edit_minutes(current_member(community), minutes))
+    community, _member, minutes = minutes_allowed(slug, minutes_id, can_edit_minutes)
     form = MinutesForm(data={"text": minutes.text})
     if form.validate_on_submit():
         try:
@@ -102,42 +104,27 @@ def minutes_edit(slug: str, minutes_id: int) -> str | Response:
 @bp.route("/c/<slug>/minutes/<int:minutes_id>/sign", methods=["POST"])
 def minutes_sign(slug: str, minutes_id: int) -> Response:
     """Sign the current text of draft minutes."""
-    community = get_community_or_404(slug)
-    member = current_member(community)
-    minutes = load_minutes(community, minutes_id)
-    require(can_edit_minutes(member, minutes))
+    _community, member, minutes = minutes_allowed(slug, minutes_id, can_edit_minutes)
     if ActionForm().validate_on_submit():
-        try:
+        with attempt(_("已签名")):
             svc.sign_minutes(minutes, actor=current_user, role=member.role)
-            db.session.commit()
-            flash(_("已签名"), "success")
-        except MeetingError as error:
-            refused(error)
     return _to_minutes(slug, minutes_id)
 
 
 @bp.route("/c/<slug>/minutes/<int:minutes_id>/publish", methods=["POST"])
 def minutes_publish(slug: str, minutes_id: int) -> Response:
     """Publish and freeze the minutes."""
-    community = get_community_or_404(slug)
-    minutes = load_minutes(community, minutes_id)
-    require(can_publish_minutes(current_member(community), minutes))
+    _community, _member, minutes = minutes_allowed(slug, minutes_id, can_publish_minutes)
     if ActionForm().validate_on_submit():
-        try:
+        with attempt(_("纪要已发布")):
             svc.publish_minutes(minutes, actor=current_user)
-            db.session.commit()
-            flash(_("纪要已发布"), "success")
-        except MeetingError as error:
-            refused(error)
     return _to_minutes(slug, minutes_id)
 
 
 @bp.route("/c/<slug>/minutes/<int:minutes_id>/correct", methods=["POST"])
 def minutes_correct(slug: str, minutes_id: int) -> Response:
     """Start a correction: a new draft linked to the published minutes."""
-    community = get_community_or_404(slug)
-    minutes = load_minutes(community, minutes_id)
-    require(can_correct_minutes(current_member(community), minutes))
+    _community, _member, minutes = minutes_allowed(slug, minutes_id, can_correct_minutes)
     if not ActionForm().validate_on_submit():
         abort(400)
     correction = svc.correct_minutes(minutes, actor=current_user)
@@ -155,11 +142,9 @@ def notice_from_proposal(slug: str, proposal_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("询异期须在 0 至 30 天之间"), "error")
         return redirect(url_for("meetings.register", slug=slug))
-    try:
+    with attempt() as outcome:
         notice = notices.publish_result_notice(proposal, actor=current_user,
                                                objection_days=form.objection_days.data or 0)
-        db.session.commit()
-    except MeetingError as error:
-        refused(error)
+    if not outcome.ok:
         return redirect(url_for("meetings.register", slug=slug))
     return redirect(url_for("meetings.notice_view", slug=slug, notice_id=notice.id))

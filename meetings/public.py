@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.context import current_member, get_community_or_404, require
+from app.context import current_member, get_community_or_404, get_in_community_or_404
 from app.db import utcnow
-from app.extensions import db
 from meetings import minutes as svc
 from meetings import notices
 from meetings.feed import atom_feed
 from meetings.forms import ActionForm, NoticeForm, RegisterFilterForm
-from meetings.minutes_views import load_minutes
+from meetings.minutes_views import minutes_allowed
 from meetings.models import ResultNotice
 from meetings.permissions import (
     can_correct_minutes,
@@ -84,10 +83,7 @@ def register_feed(slug: str) -> Response:
 @bp.route("/c/<slug>/minutes/<int:minutes_id>")
 def minutes_view(slug: str, minutes_id: int) -> str:
     """Minutes: published ones for everyone, drafts for the committee."""
-    community = get_community_or_404(slug)
-    member = current_member(community)
-    minutes = load_minutes(community, minutes_id)
-    require(can_view_minutes(member, minutes))
+    community, member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
     signed, total = svc.signatures_needed(minutes)
     return render_template(
         "meetings/minutes.html", community=community, minutes=minutes,
@@ -102,18 +98,14 @@ def minutes_view(slug: str, minutes_id: int) -> str:
 @bp.route("/c/<slug>/minutes/<int:minutes_id>.md")
 def minutes_markdown(slug: str, minutes_id: int) -> Response:
     """The exact published text, whose sha256 is shown (anyone can check it)."""
-    community = get_community_or_404(slug)
-    minutes = load_minutes(community, minutes_id)
-    require(can_view_minutes(current_member(community), minutes))
+    _community, _member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
     return Response(svc.minutes_content(minutes), mimetype="text/markdown; charset=utf-8")
 
 
 @bp.route("/c/<slug>/minutes/<int:minutes_id>.pdf")
 def minutes_pdf(slug: str, minutes_id: int) -> Response:
     """The minutes as a PDF (published ones for everyone)."""
-    community = get_community_or_404(slug)
-    minutes = load_minutes(community, minutes_id)
-    require(can_view_minutes(current_member(community), minutes))
+    community, _member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
     html = render_template("meetings/pdf/minutes.html", community=community, minutes=minutes,
                            html=markdown_html(minutes.text), valid=svc.valid_signatures(minutes))
     return _pdf(html, f"minutes-{minutes.id}.pdf")
@@ -122,10 +114,7 @@ def minutes_pdf(slug: str, minutes_id: int) -> Response:
 def load_notice(slug: str, notice_id: int) -> tuple:
     """A community and one of its notices, or 404."""
     community = get_community_or_404(slug)
-    notice = db.session.get(ResultNotice, notice_id)
-    if notice is None or notice.community_id != community.id:
-        abort(404)
-    return community, notice
+    return community, get_in_community_or_404(ResultNotice, notice_id, community)
 
 
 def _notice_context(slug: str, notice_id: int) -> dict:

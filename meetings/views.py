@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -11,9 +12,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.accounts.models import User
-from app.context import current_member, get_community_or_404, require
+from app.context import current_member, get_community_or_404, get_in_community_or_404, require
 from app.extensions import db
 from app.register.models import Community, Owner
+from app.web.actions import Outcome, committed
 from meetings import services
 from meetings.errors import MeetingError
 from meetings.forms import ActionForm, AgendaForm, AttendanceForm, MeetingForm
@@ -28,16 +30,23 @@ bp = Blueprint("meetings", __name__)
 
 def load_meeting(community: Community, meeting_id: int) -> Meeting:
     """A meeting of this community, or 404 (never another community's)."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.community_id != community.id:
-        abort(404)
-    return meeting
+    return get_in_community_or_404(Meeting, meeting_id, community)
 
 
-def refused(error: MeetingError) -> None:
-    """Show a refused operation on the next page."""
-    db.session.rollback()
-    flash(error.message, "error")
+def managed_meeting(slug: str, meeting_id: int) -> tuple[Community, Meeting]:
+    """The community and one of its meetings, for those who manage meetings (403 / 404)."""
+    community = get_community_or_404(slug)
+    require(can_manage_meetings(current_member(community)))
+    return community, load_meeting(community, meeting_id)
+
+
+def _message(error: MeetingError) -> str:
+    return error.message
+
+
+def attempt(done: str | None = None) -> AbstractContextManager[Outcome]:
+    """Commit the meetings service calls in the block and flash `done`, or show the refusal."""
+    return committed(MeetingError, _message, done)
 
 
 @bp.route("/c/<slug>/meetings")
@@ -102,18 +111,13 @@ def meeting_detail(slug: str, meeting_id: int) -> str:
 @bp.route("/c/<slug>/meetings/<int:meeting_id>/agenda", methods=["POST"])
 def agenda_add(slug: str, meeting_id: int) -> Response:
     """Put a proposal on the agenda (refused after the notice)."""
-    community = get_community_or_404(slug)
-    require(can_manage_meetings(current_member(community)))
-    meeting = load_meeting(community, meeting_id)
+    community, meeting = managed_meeting(slug, meeting_id)
     form = AgendaForm()
     form.proposal_id.choices = _agenda_choices(community, meeting)
     if form.validate_on_submit():
-        try:
+        with attempt():
             services.add_agenda_item(meeting, db.session.get(Proposal, form.proposal_id.data),
                                      actor=current_user)
-            db.session.commit()
-        except MeetingError as error:
-            refused(error)
     elif meeting.notice_published_at is not None:
         flash(_("会议通知已发布，议程不能再更改"), "error")
     return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
@@ -123,55 +127,37 @@ def agenda_add(slug: str, meeting_id: int) -> Response:
           methods=["POST"])
 def agenda_remove(slug: str, meeting_id: int, proposal_id: int) -> Response:
     """Take a proposal off the agenda (refused after the notice)."""
-    community = get_community_or_404(slug)
-    require(can_manage_meetings(current_member(community)))
-    meeting = load_meeting(community, meeting_id)
+    _community, meeting = managed_meeting(slug, meeting_id)
     if ActionForm().validate_on_submit():
-        try:
+        with attempt():
             services.remove_agenda_item(meeting, proposal_id, actor=current_user)
-            db.session.commit()
-        except MeetingError as error:
-            refused(error)
     return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
 
 
 @bp.route("/c/<slug>/meetings/<int:meeting_id>/notice", methods=["POST"])
 def notice_publish(slug: str, meeting_id: int) -> Response:
     """Publish the meeting notice (refused without the full notice period)."""
-    community = get_community_or_404(slug)
-    require(can_manage_meetings(current_member(community)))
-    meeting = load_meeting(community, meeting_id)
+    _community, meeting = managed_meeting(slug, meeting_id)
     if ActionForm().validate_on_submit():
-        try:
+        with attempt(_("会议通知已发布，议程已锁定")):
             services.publish_notice(meeting, actor=current_user)
-            db.session.commit()
-            flash(_("会议通知已发布，议程已锁定"), "success")
-        except MeetingError as error:
-            refused(error)
     return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
 
 
 @bp.route("/c/<slug>/meetings/<int:meeting_id>/held", methods=["POST"])
 def meeting_held(slug: str, meeting_id: int) -> Response:
     """Record that the meeting took place."""
-    community = get_community_or_404(slug)
-    require(can_manage_meetings(current_member(community)))
-    meeting = load_meeting(community, meeting_id)
+    _community, meeting = managed_meeting(slug, meeting_id)
     if ActionForm().validate_on_submit():
-        try:
+        with attempt():
             services.mark_held(meeting, actor=current_user)
-            db.session.commit()
-        except MeetingError as error:
-            refused(error)
     return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
 
 
 @bp.route("/c/<slug>/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance(slug: str, meeting_id: int) -> str | Response:
     """The attendance register with the live quorum indicator (committee)."""
-    community = get_community_or_404(slug)
-    require(can_manage_meetings(current_member(community)))
-    meeting = load_meeting(community, meeting_id)
+    community, meeting = managed_meeting(slug, meeting_id)
     form = AttendanceForm()
     if form.validate_on_submit():
         owner = user = None
@@ -185,12 +171,9 @@ def attendance(slug: str, meeting_id: int) -> str | Response:
             user = db.session.get(User, form.user_id.data)
             if user is None:
                 abort(404)
-        try:
+        with attempt():
             services.tick_attendance(meeting, mode=form.mode.data, owner=owner, user=user,
                                      actor=current_user)
-            db.session.commit()
-        except MeetingError as error:
-            refused(error)
         return redirect(url_for("meetings.attendance", slug=slug, meeting_id=meeting_id))
     owners = db.session.execute(select(Owner).where(Owner.community_id == community.id)
                                 .order_by(Owner.owner_ref)).scalars().all()
@@ -208,13 +191,8 @@ def attendance(slug: str, meeting_id: int) -> str | Response:
           methods=["POST"])
 def attendance_remove(slug: str, meeting_id: int, attendance_id: int) -> Response:
     """Undo a mistaken tick."""
-    community = get_community_or_404(slug)
-    require(can_manage_meetings(current_member(community)))
-    meeting = load_meeting(community, meeting_id)
+    _community, meeting = managed_meeting(slug, meeting_id)
     if ActionForm().validate_on_submit():
-        try:
+        with attempt():
             services.untick_attendance(meeting, attendance_id, actor=current_user)
-            db.session.commit()
-        except MeetingError as error:
-            refused(error)
     return redirect(url_for("meetings.attendance", slug=slug, meeting_id=meeting_id))

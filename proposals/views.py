@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.context import current_member, get_community_or_404, require
-from app.extensions import db
 from app.register.models import Community
+from app.web.actions import Outcome, committed
 from proposals import permissions as perm
 from proposals import services
+from proposals.errors import ProposalError
 from proposals.forms import OptionForm, ProposalFields, ProposalForm, TransitionForm
 from proposals.labels import error_text
 from proposals.models import Proposal, ProposalOption
@@ -33,6 +36,11 @@ def load(slug: str, proposal_id: int) -> tuple[Community, object, Proposal]:
     member = current_member(community)
     require(perm.can_view_proposal(member, proposal, community))
     return community, member, proposal
+
+
+def attempt(done: str | None = None) -> AbstractContextManager[Outcome]:
+    """Commit the proposal service calls in the block and flash `done`, or show the refusal."""
+    return committed(ProposalError, error_text, done)
 
 
 def _building_choices(community: Community) -> list[tuple[str, str]]:
@@ -67,18 +75,13 @@ def new(slug: str) -> str | Response:
         if form.add_status_quo.data:
             options.append({"title": _("维持现状"), "is_status_quo": True,
                             "description": _("不实施本议题，保持现状。"), "cost_cny": "0"})
-        try:
+        with attempt(_("议题已保存")) as outcome:
             proposal = services.create_proposal(
                 community, member.user, title=form.title.data, summary=form.summary.data,
                 body=form.body.data, matters=form.matters.data or [],
                 scope_buildings=form.scope_buildings(), options=options,
                 state="deliberation" if form.publish.data else "draft")
-        except services.ProposalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("议题已保存"), "success")
+        if outcome.ok:
             return _to_show(community, proposal)
     return render_template("proposals/form.html", community=community, form=form,
                            proposal=None), (400 if form.errors else 200)
@@ -114,17 +117,12 @@ def edit(slug: str, proposal_id: int) -> str | Response:
         form.scope.data = "all" if proposal.scope_buildings is None else "buildings"
         form.buildings.data = proposal.scope_buildings or []
     if form.validate_on_submit():
-        try:
+        with attempt(_("议题已更新")) as outcome:
             services.update_proposal(proposal, member.user, title=form.title.data,
                                      summary=form.summary.data, body=form.body.data,
                                      matters=form.matters.data or [],
                                      scope_buildings=form.scope_buildings())
-        except services.ProposalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("议题已更新"), "success")
+        if outcome.ok:
             return _to_show(community, proposal)
     return render_template("proposals/form.html", community=community, form=form,
                            proposal=proposal), (400 if form.errors else 200)
@@ -153,17 +151,12 @@ def option_form(slug: str, proposal_id: int, option_id: int | None) -> str | Res
         form.cost_cny.data = "0"
     if form.validate_on_submit():
         values = form.values() | {"is_status_quo": form.is_status_quo.data}
-        try:
+        with attempt(_("方案已保存")) as outcome:
             if option is None:
                 services.add_option(proposal, member.user, **values)
             else:
                 services.update_option(option, member.user, **values)
-        except services.ProposalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("方案已保存"), "success")
+        if outcome.ok:
             return _to_show(community, proposal)
     return render_template("proposals/option_form.html", community=community, form=form,
                            proposal=proposal, option=option), (400 if form.errors else 200)
@@ -176,14 +169,8 @@ def remove_option(slug: str, proposal_id: int, option_id: int) -> Response:
     community, member, proposal = load(slug, proposal_id)
     require(perm.can_edit_proposal(member, proposal))
     option = _option_or_404(proposal, option_id)
-    try:
+    with attempt(_("方案已删除")):
         services.remove_option(option, member.user)
-    except services.ProposalError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("方案已删除"), "success")
     return _to_show(community, proposal)
 
 
@@ -201,13 +188,7 @@ def transition(slug: str, proposal_id: int) -> Response:
     if form.to_state.data not in {s.value for s in MANUAL_TARGETS}:
         flash(_("不能手动转到这个阶段"), "error")
         return _to_show(community, proposal)
-    try:
+    with attempt(_("议题阶段已更新")):
         services.transition_proposal(proposal, form.to_state.data, member.user,
                                      note=form.note.data or "")
-    except services.ProposalError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("议题阶段已更新"), "success")
     return _to_show(community, proposal)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -14,9 +17,8 @@ from proposals import permissions as perm
 from proposals.comment_models import Comment, CommentRevision
 from proposals.errors import ProposalError
 from proposals.forms import AttachmentForm, CommentEditForm, CommentForm, LeaningForm, ReasonForm
-from proposals.labels import error_text
 from proposals.models import Proposal, ProposalAttachment, ProposalOption
-from proposals.views import bp, load
+from proposals.views import attempt, bp, load
 
 BASE = "/c/<slug>/proposals/<int:proposal_id>"
 
@@ -34,6 +36,15 @@ def _comment_or_404(proposal: Proposal, comment_id: int) -> Comment:
     return comment
 
 
+def load_comment(slug: str, proposal_id: int, comment_id: int,
+                 allowed: Callable[[Any, Comment], bool]) -> tuple[Any, Any, Proposal, Comment]:
+    """The community, member, proposal and one of its comments, if `allowed(member, comment)`."""
+    community, member, proposal = load(slug, proposal_id)
+    comment = _comment_or_404(proposal, comment_id)
+    require(allowed(member, comment))
+    return community, member, proposal, comment
+
+
 def _option(proposal: Proposal, option_id: int | None) -> ProposalOption | None:
     if not option_id:
         return None
@@ -41,19 +52,6 @@ def _option(proposal: Proposal, option_id: int | None) -> ProposalOption | None:
         if option.id == option_id:
             return option
     raise ProposalError("unknown_option", "option_id: not an option of this proposal")
-
-
-def _done(slug: str, proposal: Proposal, message: str, anchor: str = "discussion") -> Response:
-    db.session.commit()
-    flash(message, "success")
-    return _back(slug, proposal, anchor)
-
-
-def _refused(slug: str, proposal: Proposal, exc: ProposalError,
-             anchor: str = "discussion") -> Response:
-    db.session.rollback()
-    flash(error_text(exc), "error")
-    return _back(slug, proposal, anchor)
 
 
 @bp.route(BASE + "/comments", methods=["POST"])
@@ -66,7 +64,7 @@ def post_comment(slug: str, proposal_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("请填写评论内容"), "error")
         return _back(slug, proposal)
-    try:
+    with attempt(_("评论已发布")) as outcome:
         parent = None
         if form.parent_id.data:
             if not form.parent_id.data.isdigit():
@@ -77,27 +75,22 @@ def post_comment(slug: str, proposal_id: int) -> Response:
             proposal, member.user, role=member.role, body=form.body.data, parent=parent,
             option=_option(proposal, form.option_id.data), stance=form.stance.data or None,
             official=official)
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc)
-    return _done(slug, proposal, _("评论已发布"), f"comment-{comment.id}")
+    return _back(slug, proposal, f"comment-{comment.id}" if outcome.ok else "discussion")
 
 
 @bp.route(BASE + "/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 def edit_comment(slug: str, proposal_id: int, comment_id: int) -> str | Response:
     """Edit one's own comment; the earlier text is kept in its history."""
-    community, member, proposal = load(slug, proposal_id)
-    comment = _comment_or_404(proposal, comment_id)
-    require(perm.can_edit_comment(member, comment))
+    community, member, proposal, comment = load_comment(slug, proposal_id, comment_id,
+                                                        perm.can_edit_comment)
     form = CommentEditForm(obj=comment if request.method == "GET" else None)
     if request.method == "GET":
         form.stance.data = comment.stance.value if comment.stance else ""
     if form.validate_on_submit():
-        try:
+        with attempt(_("评论已修改")) as outcome:
             discussion.edit_comment(comment, member.user, body=form.body.data,
                                     stance=form.stance.data or None)
-        except ProposalError as exc:
-            return _refused(slug, proposal, exc)
-        return _done(slug, proposal, _("评论已修改"), f"comment-{comment.id}")
+        return _back(slug, proposal, f"comment-{comment.id}" if outcome.ok else "discussion")
     return render_template("proposals/comment_edit.html", community=community,
                            proposal=proposal, comment=comment, form=form), \
         (400 if form.errors else 200)
@@ -106,9 +99,8 @@ def edit_comment(slug: str, proposal_id: int, comment_id: int) -> str | Response
 @bp.route(BASE + "/comments/<int:comment_id>/history")
 def comment_history(slug: str, proposal_id: int, comment_id: int) -> str:
     """The earlier texts of an edited comment."""
-    community, member, proposal = load(slug, proposal_id)
-    comment = _comment_or_404(proposal, comment_id)
-    require(perm.can_view_history(member, comment))
+    community, _member, proposal, comment = load_comment(slug, proposal_id, comment_id,
+                                                         perm.can_view_history)
     revisions = db.session.execute(select(CommentRevision).where(
         CommentRevision.comment_id == comment.id).order_by(CommentRevision.id.desc())).scalars()
     return render_template("proposals/comment_history.html", community=community,
@@ -118,71 +110,53 @@ def comment_history(slug: str, proposal_id: int, comment_id: int) -> str:
 @bp.route(BASE + "/comments/<int:comment_id>/delete", methods=["POST"])
 def delete_comment(slug: str, proposal_id: int, comment_id: int) -> Response:
     """Delete one's own comment, leaving a tombstone."""
-    _community, member, proposal = load(slug, proposal_id)
-    comment = _comment_or_404(proposal, comment_id)
-    require(perm.can_delete_comment(member, comment))
-    try:
+    _community, member, proposal, comment = load_comment(slug, proposal_id, comment_id,
+                                                         perm.can_delete_comment)
+    with attempt(_("评论已删除")) as outcome:
         discussion.delete_comment(comment, member.user)
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc)
-    return _done(slug, proposal, _("评论已删除"), f"comment-{comment.id}")
+    return _back(slug, proposal, f"comment-{comment.id}" if outcome.ok else "discussion")
 
 
 @bp.route(BASE + "/comments/<int:comment_id>/report", methods=["POST"])
 def report_comment(slug: str, proposal_id: int, comment_id: int) -> Response:
     """Report a comment to the committee."""
-    _community, member, proposal = load(slug, proposal_id)
-    comment = _comment_or_404(proposal, comment_id)
-    require(perm.can_report_comment(member, comment))
-    form = ReasonForm()
-    try:
-        discussion.report_comment(comment, member.user, reason=form.reason.data or "")
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc, f"comment-{comment.id}")
-    return _done(slug, proposal, _("已举报，业委会将处理"), f"comment-{comment.id}")
+    _community, member, proposal, comment = load_comment(slug, proposal_id, comment_id,
+                                                         perm.can_report_comment)
+    with attempt(_("已举报，业委会将处理")):
+        discussion.report_comment(comment, member.user, reason=ReasonForm().reason.data or "")
+    return _back(slug, proposal, f"comment-{comment.id}")
 
 
 @bp.route(BASE + "/comments/<int:comment_id>/hide", methods=["POST"])
 def hide_comment(slug: str, proposal_id: int, comment_id: int) -> Response:
     """Hide a comment with a reason (the committee)."""
-    community, member, proposal = load(slug, proposal_id)
-    comment = _comment_or_404(proposal, comment_id)
-    require(perm.can_moderate_comment(member, comment))
-    form = ReasonForm()
-    try:
-        discussion.hide_comment(comment, member.user, reason=form.reason.data or "",
+    community, member, proposal, comment = load_comment(slug, proposal_id, comment_id,
+                                                        perm.can_moderate_comment)
+    with attempt(_("评论已隐藏")):
+        discussion.hide_comment(comment, member.user, reason=ReasonForm().reason.data or "",
                                 community_id=community.id)
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc, f"comment-{comment.id}")
-    return _done(slug, proposal, _("评论已隐藏"), f"comment-{comment.id}")
+    return _back(slug, proposal, f"comment-{comment.id}")
 
 
 @bp.route(BASE + "/comments/<int:comment_id>/restore", methods=["POST"])
 def restore_comment(slug: str, proposal_id: int, comment_id: int) -> Response:
     """Show a hidden comment again (the committee)."""
-    community, member, proposal = load(slug, proposal_id)
-    comment = _comment_or_404(proposal, comment_id)
-    require(perm.can_moderate_comment(member, comment))
-    try:
+    community, member, proposal, comment = load_comment(slug, proposal_id, comment_id,
+                                                        perm.can_moderate_comment)
+    with attempt(_("评论已恢复显示")):
         discussion.restore_comment(comment, member.user, community_id=community.id)
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc, f"comment-{comment.id}")
-    return _done(slug, proposal, _("评论已恢复显示"), f"comment-{comment.id}")
+    return _back(slug, proposal, f"comment-{comment.id}")
 
 
 @bp.route(BASE + "/comments/<int:comment_id>/pin", methods=["POST"])
 def pin_comment(slug: str, proposal_id: int, comment_id: int) -> Response:
     """Pin a committee answer as an official reply, or unpin it (?unpin=1)."""
-    community, member, proposal = load(slug, proposal_id)
-    comment = _comment_or_404(proposal, comment_id)
-    require(perm.can_pin_comment(member, comment))
+    community, member, proposal, comment = load_comment(slug, proposal_id, comment_id,
+                                                        perm.can_pin_comment)
     pinned = request.form.get("pinned", "1") != "0"
-    try:
+    with attempt(_("已置顶为官方回复") if pinned else _("已取消置顶")):
         discussion.pin_comment(comment, member.user, pinned=pinned, community_id=community.id)
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc, f"comment-{comment.id}")
-    return _done(slug, proposal, _("已置顶为官方回复") if pinned else _("已取消置顶"),
-                 f"comment-{comment.id}")
+    return _back(slug, proposal, f"comment-{comment.id}")
 
 
 @bp.route(BASE + "/leaning", methods=["POST"])
@@ -196,13 +170,10 @@ def set_leaning(slug: str, proposal_id: int) -> Response:
     if not withdraw and not form.validate_on_submit():
         flash(_("请选择一个方案"), "error")
         return _back(slug, proposal, "leanings")
-    try:
+    with attempt(_("意向已撤回") if withdraw else _("意向已记录（仅供参考，不具约束力）")):
         discussion.set_leaning(proposal, member.user, owner_id=member.owner_id,
                                option=None if withdraw else _option(proposal, form.option_id.data))
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc, "leanings")
-    message = _("意向已撤回") if withdraw else _("意向已记录（仅供参考，不具约束力）")
-    return _done(slug, proposal, message, "leanings")
+    return _back(slug, proposal, "leanings")
 
 
 @bp.route(BASE + "/attachments", methods=["POST"])
@@ -215,12 +186,10 @@ def upload_attachment(slug: str, proposal_id: int) -> Response:
         flash(_("请选择文件"), "error")
         return _back(slug, proposal, "attachments")
     upload = form.file.data
-    try:
+    with attempt(_("附件已上传")):
         attachments.add_attachment(proposal, member.user, filename=upload.filename or "",
                                    data=upload.read(attachments.MAX_ATTACHMENT_BYTES + 1))
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc, "attachments")
-    return _done(slug, proposal, _("附件已上传"), "attachments")
+    return _back(slug, proposal, "attachments")
 
 
 def _attachment_or_404(proposal: Proposal, attachment_id: int) -> ProposalAttachment:
@@ -251,9 +220,7 @@ def remove_attachment(slug: str, proposal_id: int, attachment_id: int) -> Respon
     _community, member, proposal = load(slug, proposal_id)
     require(perm.can_manage_attachments(member, proposal))
     attachment = _attachment_or_404(proposal, attachment_id)
-    try:
+    with attempt(_("附件已删除")):
         attachments.remove_attachment(attachment, member.user)
-    except ProposalError as exc:
-        return _refused(slug, proposal, exc, "attachments")
-    return _done(slug, proposal, _("附件已删除"), "attachments")
+    return _back(slug, proposal, "attachments")
 

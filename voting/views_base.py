@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 
 from app.accounts.models import Membership
-from app.context import current_member, get_community_or_404
+from app.context import current_member, get_community_or_404, get_in_community_or_404
 from app.db import immediate_transactions
 from app.extensions import db
 from app.register.models import Community
+from app.web.actions import Outcome, committed
 from voting.models import Vote, VoteState
 from voting.services import VotingError, get_vote
 from voting.services.common import now
@@ -41,9 +43,7 @@ def load_vote(slug: str, vote_id: int) -> tuple[Community, Membership | None, Vo
     A vote whose closing time has passed is closed here, in its own write transaction.
     """
     community = get_community_or_404(slug)
-    vote = db.session.get(Vote, vote_id)
-    if vote is None or vote.community_id != community.id:
-        abort(404)
+    vote = get_in_community_or_404(Vote, vote_id, community)
     if vote.state == VoteState.OPEN and vote.closes_at <= now():
         db.session.rollback()  # a read that closes writes: take SQLite's write lock up front
         with immediate_transactions():
@@ -51,6 +51,11 @@ def load_vote(slug: str, vote_id: int) -> tuple[Community, Membership | None, Vo
             db.session.commit()
         community = get_community_or_404(slug)
     return community, current_member(community), vote
+
+
+def attempt(done: str | None = None) -> AbstractContextManager[Outcome]:
+    """Commit the voting service calls in the block and flash `done`, or show the refusal."""
+    return committed(VotingError, error_text, done)
 
 
 def error_text(error: VotingError) -> str:

@@ -25,7 +25,7 @@ from voting.services import (
 )
 from voting.services.pages import conflicts_with_ballots, count_ballots, recent_paper_ballots
 from voting.services.results import participation_of, pending_conflicts, vote_options
-from voting.views_base import bp, error_text, load_vote, local_to_utc
+from voting.views_base import attempt, bp, error_text, load_vote, local_to_utc
 
 #: where a refused paper ballot's message goes
 PAPER_FIELD_ERRORS = {"duplicate_ballot_no": "ballot_no", "invalid_ballot_no": "ballot_no",
@@ -88,15 +88,10 @@ def close(slug: str, vote_id: int) -> Response:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with attempt(_("表决已结束")) as outcome:
         close_vote(vote, member.user)
-    except VotingError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
-        return redirect(url_for("voting.desk", slug=slug, vote_id=vote_id))
-    db.session.commit()
-    flash(_("表决已结束"), "success")
-    return redirect(url_for("voting.results", slug=slug, vote_id=vote_id))
+    return redirect(url_for("voting.results" if outcome.ok else "voting.desk", slug=slug,
+                            vote_id=vote_id))
 
 
 @bp.route("/c/<slug>/votes/<int:vote_id>/paper", methods=["GET", "POST"])

@@ -30,7 +30,7 @@ from voting.services import VotingError, cast_ballot, create_mandate, is_open, r
 from voting.services.pages import mandate_in, mandates_given, member_by_username, owner_by_ref
 from voting.services.proxies import mandates_held
 from voting.services.results import vote_options
-from voting.views_base import bp, error_text, load_vote, local_to_utc
+from voting.views_base import attempt, bp, error_text, load_vote, local_to_utc
 
 
 def _local_day(day: Any, end: bool) -> datetime:
@@ -89,14 +89,8 @@ def revoke(slug: str, vote_id: int, mandate_id: int) -> Response:
     require(perm.can_manage_mandates(member, mandate.mandator_id))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt(_("委托已撤销")):
         revoke_mandate(mandate, member.user)
-    except VotingError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("委托已撤销"), "success")
     return redirect(url_for("voting.mandates", slug=slug, vote_id=vote_id))
 
 

@@ -29,6 +29,7 @@ from app.extensions import db, limiter
 from app.i18n import LANGUAGES
 from app.permissions import can_change_role, can_manage_members
 from app.register.models import Community
+from app.web.actions import committed
 
 bp = Blueprint("accounts", __name__)
 
@@ -156,14 +157,9 @@ def change_role(slug: str, member_id: int) -> Response:
         abort(400)
     role = Role(form.role.data)
     require(can_change_role(me, target, role))
-    try:
+    with committed(AccountError, lambda exc: _role_error_text(exc.code, exc.message),
+                   _("已更改 %(user)s 的角色", user=target.user.name)):
         change_member_role(target, role, current_user._get_current_object())
-    except AccountError as exc:
-        db.session.rollback()
-        flash(_role_error_text(exc.code, exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("已更改 %(user)s 的角色", user=target.user.name), "success")
     return redirect(url_for("accounts.members", slug=community.slug))
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from flask import (
     Blueprint,
     abort,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -49,6 +48,7 @@ from app.register.services import (
     list_units,
     register_totals,
 )
+from app.web.actions import committed
 
 bp = Blueprint("register", __name__, url_prefix="/c/<slug>/register")
 
@@ -181,17 +181,12 @@ def decide_claim(slug: str, claim_id: int, decision: str) -> Response:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with committed(ClaimError, _claim_error_text,
+                   _("已确认认领") if decision == "confirm" else _("已拒绝认领")):
         if decision == "confirm":
             confirm_claim(claim, _actor())
         else:
             reject_claim(claim, _actor())
-    except ClaimError as exc:
-        db.session.rollback()
-        flash(_claim_error_text(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("已确认认领") if decision == "confirm" else _("已拒绝认领"), "success")
     return redirect(url_for("register.claims", slug=community.slug))
 
 
