@@ -134,18 +134,10 @@ class ProxyMandate(db.Model):
     holder: Mapped[User] = relationship(foreign_keys=[holder_id])
 
 
-class Ballot(db.Model):
-    """The counted ballot of one elector in one vote (exactly one: UNIQUE(vote, elector))."""
+class BallotContent:
+    """What a ballot says and how it came in: the same columns on a counted ballot, on each of
+    its superseded versions and on a held (conflicting) one."""
 
-    __tablename__ = "ballot"
-    __table_args__ = (
-        UniqueConstraint("vote_id", "elector_id"),
-        UniqueConstraint("vote_id", "ballot_no"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"))
-    elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"), index=True)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ballot_channel"))
     #: the validated choices in API.md's shape; None when blank
     choices: Mapped[dict | None] = mapped_column(JSON, nullable=True)
@@ -157,13 +149,27 @@ class Ballot(db.Model):
     #: paper ballots: the number printed on the form, and who typed it in
     ballot_no: Mapped[str | None] = mapped_column(String(32))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Ballot(BallotContent, db.Model):
+    """The counted ballot of one elector in one vote (exactly one: UNIQUE(vote, elector))."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (
+        UniqueConstraint("vote_id", "elector_id"),
+        UniqueConstraint("vote_id", "ballot_no"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"))
+    elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"), index=True)
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: 1 for the first version; each change keeps the previous one in BallotRevision
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     elector: Mapped[VoteElector] = relationship()
-    cast_by: Mapped[User | None] = relationship(foreign_keys=[cast_by_id])
-    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+    cast_by: Mapped[User | None] = relationship(foreign_keys="Ballot.cast_by_id")
+    entered_by: Mapped[User | None] = relationship(foreign_keys="Ballot.entered_by_id")
     mandate: Mapped[ProxyMandate | None] = relationship()
 
 
@@ -186,7 +192,7 @@ class BallotChoice(db.Model):
     rank: Mapped[int | None] = mapped_column(Integer)
 
 
-class BallotRevision(db.Model):
+class BallotRevision(BallotContent, db.Model):
     """A superseded or voided version of a counted ballot, kept for the record."""
 
     __tablename__ = "ballot_revision"
@@ -194,21 +200,13 @@ class BallotRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ballot_channel"))
-    choices: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    blank: Mapped[bool] = mapped_column(Boolean, default=False)
-    receipt: Mapped[str] = mapped_column(String(32), unique=True)
-    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    mandate_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_mandate.id"))
-    ballot_no: Mapped[str | None] = mapped_column(String(32))
-    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime)
     superseded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: "changed" by its owner, or "void" by the committee resolving a conflict
     reason: Mapped[str] = mapped_column(String(20), default="changed")
 
 
-class BallotConflict(db.Model):
+class BallotConflict(BallotContent, db.Model):
     """A second ballot of another channel for an owner who already has one: held, not counted.
 
     The committee keeps one; the other is void, with who, when and why recorded here.
@@ -225,14 +223,6 @@ class BallotConflict(db.Model):
     elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"))
     #: the counted ballot the held one collides with
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ballot_channel"))
-    choices: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    blank: Mapped[bool] = mapped_column(Boolean, default=False)
-    receipt: Mapped[str] = mapped_column(String(32), unique=True)
-    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    mandate_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_mandate.id"))
-    ballot_no: Mapped[str | None] = mapped_column(String(32))
-    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
