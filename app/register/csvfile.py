@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from app.register.electorate import DEVELOPER_REF
+
 COLUMNS = (
     "building",
     "unit",
@@ -191,7 +193,7 @@ def _check(v: dict[str, str]) -> tuple[str, str, dict[str, str]] | None:
         )
     if v["status"] == "delivered" and not v["owner_ref"]:
         return "missing_owner", "a delivered unit needs an owner_ref", {}
-    if v["status"] == "delivered" and v["owner_ref"] == "developer":
+    if v["status"] == "delivered" and v["owner_ref"] == DEVELOPER_REF:
         return "bad_owner_ref", "owner_ref 'developer' is reserved for unsold/undelivered units", {}
     if len(v["owner_ref"]) > 64:
         return "too_long", "owner_ref must be at most 64 characters", {}

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+#: The owner_ref under which all of the developer's unsold and undelivered units count.
 DEVELOPER_REF = "developer"
 DEVELOPER_STATUSES = frozenset({"unsold", "undelivered"})
 

@@ -11,10 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import utcnow
 from app.extensions import db
+from app.register.electorate import DEVELOPER_REF
 from app.types import Area, UTCDateTime, str_enum
-
-#: The owner_ref under which all of the developer's unsold and undelivered units count.
-DEVELOPER_REF = "developer"
 
 
 class VoteChangePolicy(enum.StrEnum):

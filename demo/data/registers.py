@@ -8,11 +8,10 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.register.csvfile import COLUMNS
+from app.register.electorate import DEVELOPER_REF, DEVELOPER_STATUSES
+from app.types import CENT
 from demo.data.names import company_name, couple_names, masked_phone, person_name
-
-COLUMNS = ("building", "unit", "area_m2", "area_source", "kind", "status", "owner_ref",
-           "owner_name", "phone")
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -207,7 +206,7 @@ def to_csv(lines: list[Line]) -> str:
 
 def developer_unit(line: Line) -> bool:
     """Whether a unit counts for the developer."""
-    return line.status in ("unsold", "undelivered")
+    return line.status in DEVELOPER_STATUSES
 
 
 def summarize(lines: list[Line], *, parking_counted: bool = True,
@@ -216,7 +215,7 @@ def summarize(lines: list[Line], *, parking_counted: bool = True,
     scoped = [ln for ln in lines
               if (buildings is None or ln.building in buildings)
               and (parking_counted or ln.kind != "parking")]
-    people = {"developer" if developer_unit(ln) else ln.owner_ref for ln in scoped}
+    people = {DEVELOPER_REF if developer_unit(ln) else ln.owner_ref for ln in scoped}
     area = sum((ln.area_m2 for ln in scoped), Decimal(0))
     return Summary(units=len(scoped), headcount=len(people), area_m2=area)
 
