@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -100,14 +100,33 @@ def _clean(app: Flask) -> None:
                     conn.execute(text(f'DELETE FROM "{table}"'))
 
 
+def _release(app: Flask) -> None:
+    """Empty the tables and close the app's connections."""
+    _clean(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture
 def app(migrated: str) -> Iterator[Flask]:
     """A test app on the migrated database, emptied after each test."""
     application = make_app(migrated)
     yield application
-    _clean(application)
-    with application.app_context():
-        db.engine.dispose()
+    _release(application)
+
+
+@pytest.fixture
+def custom_app(migrated: str) -> Iterator[Callable[..., Flask]]:
+    """Build apps with config overrides on the test database; empty it afterwards."""
+    built: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        built.append(make_app(migrated, **overrides))
+        return built[-1]
+
+    yield build
+    for application in built:
+        _release(application)
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from app.accounts.models import Role, User
 from app.accounts.services import create_user, grant_membership
@@ -66,3 +68,19 @@ def login(client: FlaskClient, username: str, password: str = "password123") -> 
     """Sign a test client in through the login form."""
     response = client.post("/login", data={"username": username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    """Collect the SQL statements executed inside the block."""
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

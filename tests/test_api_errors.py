@@ -4,7 +4,6 @@ a 500 for bad input; a bug inside an API view is a JSON 500."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -16,26 +15,9 @@ from app.accounts.models import Role
 from app.accounts.services import create_user, grant_membership, issue_api_token
 from app.extensions import db
 from app.register.services import create_community
-from tests.conftest import _clean, make_app
 
 TOKEN_URL = "/api/v1/auth/token"
 
-
-
-@pytest.fixture
-def custom_app(migrated: str) -> Iterator[Callable[..., Flask]]:
-    """Build apps with config overrides on the test database; empty it afterwards."""
-    built: list[Flask] = []
-
-    def build(**overrides: object) -> Flask:
-        built.append(make_app(migrated, **overrides))
-        return built[-1]
-
-    yield build
-    for application in built:
-        _clean(application)
-        with application.app_context():
-            db.engine.dispose()
 
 def assert_json_error(response, status: int, code: str | None = None) -> dict:  # noqa: ANN001
     """The response is a JSON error envelope with this status; returns the error."""

@@ -3,7 +3,7 @@ on the account), locale-aware filters, and complete English catalogues."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -19,7 +19,6 @@ from jinja2.ext import babel_extract
 from app.accounts.services import create_user, find_user
 from app.extensions import db
 from app.i18n import format_area, format_money, format_percent, format_when
-from tests.conftest import _clean, make_app
 from tests.factories import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,13 +49,9 @@ def compiled_catalogues(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def i18n_app(migrated: str, compiled_catalogues: str) -> Iterator[Flask]:
+def i18n_app(custom_app: Callable[..., Flask], compiled_catalogues: str) -> Flask:
     """An app that reads the freshly compiled catalogues."""
-    application = make_app(migrated, BABEL_TRANSLATION_DIRECTORIES=compiled_catalogues)
-    yield application
-    _clean(application)
-    with application.app_context():
-        db.engine.dispose()
+    return custom_app(BABEL_TRANSLATION_DIRECTORIES=compiled_catalogues)
 
 
 def _page(client, path: str = "/login", **headers: str) -> str:  # noqa: ANN001

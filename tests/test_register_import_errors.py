@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.register.models import Building, Owner, Unit
@@ -58,6 +60,12 @@ def _cli_import(app, slug: str, data: bytes, tmp_path) -> object:  # noqa: ANN00
     return app.test_cli_runner().invoke(args=["register", "import", slug, str(path)])
 
 
+def _upload(client: FlaskClient, data: bytes) -> TestResponse:
+    """Post a register file through the upload page."""
+    return client.post("/c/spj/register/upload", data={"file": (io.BytesIO(data), "register.csv")},
+                       content_type="multipart/form-data")
+
+
 @pytest.mark.parametrize(("case", "row", "reason"), BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
 def test_bad_row_through_cli(ctx, make_community, tmp_path, case, row, reason) -> None:  # noqa: ANN001
     community = make_community(register=None)
@@ -75,11 +83,7 @@ def test_bad_row_through_upload(client, make_community, make_user, case, row,  #
     community = make_community(register=None)
     make_user("boss", community, "committee")
     login(client, "boss")
-    response = client.post(
-        "/c/spj/register/upload",
-        data={"file": (io.BytesIO((HEADER + GOOD + row + "\n").encode()), "register.csv")},
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, (HEADER + GOOD + row + "\n").encode())
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert reason in page
@@ -103,9 +107,7 @@ def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
     assert "2 bad row(s)" in result.output
     db.session.rollback()
     login(client, "boss")
-    page = client.post("/c/spj/register/upload",
-                       data={"file": (io.BytesIO(data), "r.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = _upload(client, data).get_data(as_text=True)
     assert "第 5 行：面积 -1 必须大于 0" in page
     assert "第 7 行：类型 shop 无效" in page
     assert "第 6 行" not in page
@@ -121,9 +123,7 @@ def test_header_missing_column(ctx, client, make_community, make_user, tmp_path)
     assert result.exit_code != 0 and "phone" in result.output
     db.session.rollback()
     login(client, "boss")
-    response = client.post("/c/spj/register/upload",
-                           data={"file": (io.BytesIO(data), "r.csv")},
-                           content_type="multipart/form-data")
+    response = _upload(client, data)
     assert response.status_code == 400
     assert "表头缺少这些列：phone" in response.get_data(as_text=True)
     _nothing_imported(community.id)
@@ -137,9 +137,7 @@ def test_non_utf8_file(ctx, client, make_community, make_user, tmp_path) -> None
     assert result.exit_code != 0 and "UTF-8" in result.output
     db.session.rollback()
     login(client, "boss")
-    response = client.post("/c/spj/register/upload",
-                           data={"file": (io.BytesIO(data), "r.csv")},
-                           content_type="multipart/form-data")
+    response = _upload(client, data)
     assert response.status_code == 400
     assert "文件不是 UTF-8 编码" in response.get_data(as_text=True)
     _nothing_imported(community.id)
@@ -165,9 +163,7 @@ def test_upload_success_shows_counts_and_totals(client, make_community, make_use
     community = make_community(register=None)
     make_user("boss", community, "committee")
     login(client, "boss")
-    response = client.post("/c/spj/register/upload",
-                           data={"file": (io.BytesIO(SMALL_REGISTER.encode()), "r.csv")},
-                           content_type="multipart/form-data")
+    response = _upload(client, SMALL_REGISTER.encode())
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "新增房屋：6" in page

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 from decimal import Decimal
 
 from flask import g
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.register.models import Unit
 from app.register.services import import_register, register_totals
-from tests.factories import HEADER, SMALL_REGISTER, login
+from tests.factories import HEADER, SMALL_REGISTER, count_queries, login
 
 
 def switch_user(client, username: str) -> None:  # noqa: ANN001
@@ -101,21 +100,6 @@ def _big_register(n: int) -> str:
         for i in range(n))
 
 
-@contextmanager
-def _count_queries():  # noqa: ANN202
-    counter = {"n": 0}
-
-    def listener(*args: object) -> None:
-        counter["n"] += 1
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-
-
 def test_units_page_constant_queries(client, make_community, make_user) -> None:  # noqa: ANN001
     small = make_community("small", "小", register=_big_register(3))
     big = make_community("big", "大", register=_big_register(120))
@@ -130,11 +114,11 @@ def test_units_page_constant_queries(client, make_community, make_user) -> None:
         client.get(f"/c/{slug}/register/units")
     counts = []
     for slug in ("small", "big", "big"):
-        with _count_queries() as counter:
+        with count_queries() as statements:
             response = client.get(f"/c/{slug}/register/units"
                                   + ("?page=2" if len(counts) == 2 else ""))
         assert response.status_code == 200
-        counts.append(counter["n"])
+        counts.append(len(statements))
     assert counts[0] == counts[1] == counts[2]
     page = client.get("/c/big/register/units?page=3").get_data(as_text=True)
     assert "第 3 / 3 页" in page and "共 120 户" in page

@@ -4,7 +4,6 @@ and safe redirects after sign-in."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -16,26 +15,9 @@ from app.accounts.services import create_user
 from app.config import build_config
 from app.extensions import db
 from app.register.services import create_community
-from tests.conftest import _clean, make_app
 
 CSRF_PAGE_TEXT = "表单已过期"
 
-
-
-@pytest.fixture
-def custom_app(migrated: str) -> Iterator[Callable[..., Flask]]:
-    """Build apps with config overrides on the test database; empty it afterwards."""
-    built: list[Flask] = []
-
-    def build(**overrides: object) -> Flask:
-        built.append(make_app(migrated, **overrides))
-        return built[-1]
-
-    yield build
-    for application in built:
-        _clean(application)
-        with application.app_context():
-            db.engine.dispose()
 
 def _add_user(app: Flask, username: str = "zhang", password: str = "password123") -> None:
     with app.app_context():

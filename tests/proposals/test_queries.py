@@ -3,17 +3,15 @@ size of the discussion."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from app.accounts.services import issue_api_token
 from app.db import utcnow
 from app.extensions import db
 from proposals.comment_models import Comment, CommentRevision
-from tests.factories import login
+from tests.factories import count_queries, login
 
 
 def seed_comments(proposal, user_ids: list[int], count: int,  # noqa: ANN001
@@ -50,22 +48,6 @@ def seed_comments(proposal, user_ids: list[int], count: int,  # noqa: ANN001
         {"comment_id": r["id"], "body": "旧", "replaced_at": start}
         for r in rows if r["edited_at"]])
     db.session.commit()
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    """Collect the SQL statements executed inside the block."""
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *args) -> None:  # noqa: ANN001
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def _measure(client, url: str, headers: dict[str, str]) -> tuple[int, str]:  # noqa: ANN001

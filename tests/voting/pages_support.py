@@ -9,7 +9,6 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 
 from tests.factories import login
-from tests.voting.voting_helpers import World, build_world
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +23,6 @@ def fresh_request_globals(app: Flask) -> None:
         g.pop("_login_user", None)
         g.pop("_memberships", None)
         g.pop("api_user", None)
-
-
-@pytest.fixture
-def world(make_community, make_user) -> World:  # noqa: ANN001
-    """The small register, a proposal (方案A, 方案B) in deliberation, one account per role."""
-    return build_world(make_community, make_user)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.voting.strategies import weak_orders
 from voting.counting import (
     METHODS,
     Ballot,
@@ -52,16 +53,7 @@ def choices(draw: st.DrawFn, method: str, ids: list[int]) -> object:
     if method == "single_choice":
         favourite = ids[0]  # lean to one option, so that it passes now and then
         return {"option": draw(st.sampled_from([favourite, *ids, "oppose_all", "abstain"]))}
-    order = draw(st.permutations(ids))
-    named = order[: draw(st.integers(0, len(order)))]
-    groups: list[list[int]] = []
-    for option_id in named:
-        tie = draw(st.booleans())  # tie with the group before
-        if groups and tie:
-            groups[-1].append(option_id)
-        else:
-            groups.append([option_id])
-    return {"ranking": groups}
+    return {"ranking": draw(weak_orders(ids))}
 
 
 # areas from 0.01 to 100000.00 m2; sometimes all equal, to land on exact boundaries

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.voting.strategies import weak_orders
 from voting.counting import pairwise_preferences, schulze, schulze_from_pairwise, strongest_paths
 
 PROPS = settings(max_examples=200, deadline=None)
@@ -103,21 +102,6 @@ def test_duplicate_option_ids_rejected() -> None:
 
 
 # --- properties -------------------------------------------------------------------------
-
-
-@st.composite
-def weak_orders(draw: st.DrawFn, ids: Sequence[int]) -> Ballot:
-    """A ballot: some of the options, best group first, ties within groups."""
-    order = draw(st.permutations(list(ids)))
-    named = order[: draw(st.integers(0, len(order)))]
-    groups: Ballot = []
-    for option_id in named:
-        tie = draw(st.booleans())  # tie with the group before
-        if groups and tie:
-            groups[-1].append(option_id)
-        else:
-            groups.append([option_id])
-    return groups
 
 
 @st.composite

@@ -13,7 +13,7 @@ from tests.voting.voting_helpers import open_for
 from voting.models import Ballot, BallotRevision
 from voting.services import close_vote
 
-world, as_user, html = support.world, support.as_user, support.html
+as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
 
 

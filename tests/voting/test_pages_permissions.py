@@ -13,7 +13,7 @@ from tests.voting import pages_support as support
 from tests.voting.voting_helpers import make_proposal, open_for
 from voting.services import open_vote
 
-world, as_user, html = support.world, support.as_user, support.html
+as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
 
 PAGES = ["ballot", "my-ballot", "receipt", "results", "proxy", "mandates", "desk", "paper",

@@ -11,7 +11,7 @@ from tests.voting import pages_support as support
 from tests.voting.voting_helpers import PDF, open_for
 from voting.models import Ballot, ProxyMandate
 
-world, as_user, html = support.world, support.as_user, support.html
+as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
 
 

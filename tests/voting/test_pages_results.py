@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import event
-
 from app.extensions import db
-from tests.factories import HEADER
+from tests.factories import HEADER, count_queries
 from tests.voting import pages_support as support
 from tests.voting.voting_helpers import build_world, make_proposal, open_for
 from voting.services import cast_ballot, close_vote, enter_paper_ballot, open_vote
 
-world, as_user, html = support.world, support.as_user, support.html
+as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
 
 
@@ -126,17 +124,9 @@ def _big_vote(make_community, make_user, slug: str, owners: int):  # noqa: ANN00
 
 def _statements(client, url: str) -> int:  # noqa: ANN001
     """How many SQL statements one GET of the page runs."""
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001, ANN002
-        seen.append(statement)
-
     client.get(url)  # warm up
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as seen:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
     return len(seen)
 

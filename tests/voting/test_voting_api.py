@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from app.db import utcnow
 from app.extensions import db
 from tests.voting.voting_helpers import build_world, open_for
 from voting.services import votes as vote_services
-
-
-@pytest.fixture
-def world(make_community, make_user):  # noqa: ANN001, ANN201
-    return build_world(make_community, make_user)
 
 
 def headers(client, username: str) -> dict[str, str]:  # noqa: ANN001

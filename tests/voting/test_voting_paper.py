@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from tests.voting.voting_helpers import build_world, open_for
+from tests.voting.voting_helpers import open_for
 from voting.models import Ballot, BallotConflict, BallotRevision, Channel
 from voting.services import (
     VotingError,
@@ -19,11 +19,6 @@ from voting.services import (
     resolve_conflict,
     vote_result,
 )
-
-
-@pytest.fixture
-def world(make_community, make_user):  # noqa: ANN001, ANN201
-    return build_world(make_community, make_user)
 
 
 def _count(model) -> int:  # noqa: ANN001

@@ -29,11 +29,6 @@ from voting.services import (
 from voting.services import common as common_services
 
 
-@pytest.fixture
-def world(make_community, make_user):  # noqa: ANN001, ANN201
-    return build_world(make_community, make_user)
-
-
 def test_open_freezes_the_electorate_and_moves_the_proposal(world) -> None:  # noqa: ANN001
     vote = open_for(world)
     assert vote.state == VoteState.OPEN
