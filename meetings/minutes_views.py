@@ -54,19 +54,25 @@ def _to_minutes(slug: str, minutes_id: int) -> Response:
     return redirect(url_for("meetings.minutes_view", slug=slug, minutes_id=minutes_id))
 
 
+def _drafted(slug: str, draft: Callable[[], Minutes], refused_url: str) -> Response:
+    """Draft minutes on a confirmed POST: to their editor, or back with the refusal."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with attempt() as outcome:
+        minutes = draft()
+    if not outcome.ok:
+        return redirect(refused_url)
+    return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=minutes.id))
+
+
 @bp.route("/c/<slug>/meetings/<int:meeting_id>/minutes", methods=["POST"])
 def minutes_from_meeting(slug: str, meeting_id: int) -> Response:
     """Draft the minutes of a meeting automatically."""
     community = get_community_or_404(slug)
     require(can_draft_minutes(current_member(community)))
     meeting = load_meeting(community, meeting_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    with attempt() as outcome:
-        minutes = svc.draft_meeting_minutes(meeting, actor=current_user)
-    if not outcome.ok:
-        return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
-    return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=minutes.id))
+    return _drafted(slug, lambda: svc.draft_meeting_minutes(meeting, actor=current_user),
+                    url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
 
 
 @bp.route("/c/<slug>/minutes/from-proposal/<int:proposal_id>", methods=["POST"])
@@ -75,13 +81,8 @@ def minutes_from_proposal(slug: str, proposal_id: int) -> Response:
     community = get_community_or_404(slug)
     require(can_draft_minutes(current_member(community)))
     proposal = load_proposal(community, proposal_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    with attempt() as outcome:
-        minutes = svc.draft_proposal_minutes(proposal, actor=current_user)
-    if not outcome.ok:
-        return redirect(url_for("meetings.register", slug=slug))
-    return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=minutes.id))
+    return _drafted(slug, lambda: svc.draft_proposal_minutes(proposal, actor=current_user),
+                    url_for("meetings.register", slug=slug))
 
 
 @bp.route("/c/<slug>/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
