@@ -43,6 +43,21 @@ def _issue(client, **data: str) -> list[str]:  # noqa: ANN001
     return CODE.findall(response.get_data(as_text=True))
 
 
+@pytest.fixture
+def boss(client, make_community, make_user) -> None:  # noqa: ANN001
+    """尚品居 with its committee member "boss", signed in."""
+    community = make_community()
+    make_user("boss", community, "committee")
+    login(client, "boss")
+
+
+def _code_for(client, owner_ref: str) -> str:  # noqa: ANN001
+    """One claim code for the owner, issued by the signed-in committee, who then signs out."""
+    [code] = _issue(client, owner_refs=owner_ref)
+    client.post("/logout")
+    return code
+
+
 def _signup(client, code: str, username: str, password: str = "secret-pass-1"):  # noqa: ANN001, ANN202
     return client.post("/signup", data={"code": code, "username": username,
                                         "display_name": "", "password": password,
@@ -53,10 +68,7 @@ def _actions() -> list[str]:
     return list(db.session.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
 
 
-def test_claim_flow_end_to_end(app, client, make_community, make_user) -> None:  # noqa: ANN001
-    community = make_community()
-    make_user("boss", community, "committee")
-    login(client, "boss")
+def test_claim_flow_end_to_end(app, client, boss) -> None:  # noqa: ANN001
     [code] = _issue(client, owner_refs="o1")
     page = client.post("/c/spj/register/claims/issue", data={"owner_refs": "o3"})
     assert "P-1" in page.get_data(as_text=True) and "/signup" in page.get_data(as_text=True)
@@ -115,10 +127,7 @@ def test_claim_flow_end_to_end(app, client, make_community, make_user) -> None: 
     login(client, "zhangsan", "secret-pass-1")
 
 
-def test_new_code_voids_previous_unused(client, make_community, make_user) -> None:  # noqa: ANN001
-    community = make_community()
-    make_user("boss", community, "committee")
-    login(client, "boss")
+def test_new_code_voids_previous_unused(client, boss) -> None:  # noqa: ANN001
     [first] = _issue(client, owner_refs="o2")
     [second] = _issue(client, owner_refs="o2")
     client.post("/logout")
@@ -128,12 +137,8 @@ def test_new_code_voids_previous_unused(client, make_community, make_user) -> No
     assert _signup(client, second, "lisi").status_code == 302
 
 
-def test_reject_claim(client, make_community, make_user) -> None:  # noqa: ANN001
-    community = make_community()
-    make_user("boss", community, "committee")
-    login(client, "boss")
-    [code] = _issue(client, owner_refs="o3")
-    client.post("/logout")
+def test_reject_claim(client, boss) -> None:  # noqa: ANN001
+    code = _code_for(client, "o3")
     assert _signup(client, code, "qian").status_code == 302
     switch_user(client, "boss")
     claim = db.session.execute(select(ClaimCode)).scalar_one()
@@ -163,10 +168,7 @@ def test_all_unlinked_owners(client, make_community, make_user) -> None:  # noqa
     assert "<dd>developer</dd>" not in page
 
 
-def test_issue_refuses_unknown_owner_and_developer(client, make_community, make_user) -> None:  # noqa: ANN001
-    community = make_community()
-    make_user("boss", community, "committee")
-    login(client, "boss")
+def test_issue_refuses_unknown_owner_and_developer(client, boss) -> None:  # noqa: ANN001
     response = client.post("/c/spj/register/claims/issue", data={"owner_refs": "o1, nobody"})
     assert response.status_code == 400
     assert "名册中没有这些业主编号：nobody" in response.get_data(as_text=True)
@@ -189,12 +191,8 @@ def test_signup_form_errors(client, make_community, make_user) -> None:  # noqa:
     assert db.session.execute(select(func.count(User.id))).scalar_one() == 0
 
 
-def test_signup_username_taken_keeps_code_unused(client, make_community, make_user) -> None:  # noqa: ANN001
-    community = make_community()
-    make_user("boss", community, "committee")
-    login(client, "boss")
-    [code] = _issue(client, owner_refs="o1")
-    client.post("/logout")
+def test_signup_username_taken_keeps_code_unused(client, boss) -> None:  # noqa: ANN001
+    code = _code_for(client, "o1")
     response = _signup(client, code, "boss")
     assert response.status_code == 400
     assert "该用户名已被使用" in response.get_data(as_text=True)
