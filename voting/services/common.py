@@ -51,15 +51,11 @@ def elector_by_ref(vote: Vote, owner_ref: str) -> VoteElector | None:
 
 def elector_of_user(vote: Vote, user: User) -> VoteElector | None:
     """The elector the user votes for as an owner (any co-owner account linked to the owner)."""
-    owner_id = db.session.execute(
-        select(Membership.owner_id).where(Membership.user_id == user.id,
-                                          Membership.community_id == vote.community_id)
-    ).scalar_one_or_none()
-    if owner_id is None:
-        return None
     return db.session.execute(
-        select(VoteElector).where(VoteElector.vote_id == vote.id,
-                                  VoteElector.owner_id == owner_id)
+        select(VoteElector)
+        .join(Membership, Membership.owner_id == VoteElector.owner_id)
+        .where(VoteElector.vote_id == vote.id, Membership.user_id == user.id,
+               Membership.community_id == vote.community_id)
     ).scalar_one_or_none()
 
 
