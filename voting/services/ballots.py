@@ -1,8 +1,9 @@
 """Casting ballots: one counted ballot per owner, written insert-first under a UNIQUE constraint.
 
-A second write for the same (vote, elector) fails in the database, inside a savepoint, and only
-then decides what to do: replace with history (vote change allowed), refuse (final), or hold
-the ballot as a paper/electronic conflict. No check-then-insert race is possible.
+A second write for the same (vote, elector) is refused by the database itself
+(INSERT ... ON CONFLICT DO NOTHING), and only then does the service decide what to do: replace
+with history (vote change allowed), refuse (final), or hold the ballot as a paper/electronic
+conflict. No check-then-insert race is possible.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -106,18 +109,28 @@ def apply_version(ballot: Ballot, vote: Vote, data: dict[str, Any], receipt: str
     write_choices(ballot, vote)
 
 
+def _insert_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any],
+                   receipt: str) -> Ballot | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the ballot; None when a UNIQUE key is taken.
+
+    The database decides, in the same statement: no savepoint, no check-then-insert race.
+    """
+    dialect = db.session.get_bind().dialect.name
+    dialect_insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    stmt = (dialect_insert(Ballot)
+            .values(vote_id=vote.id, elector_id=elector.id, receipt=receipt, **data)
+            .on_conflict_do_nothing()
+            .returning(Ballot))
+    return db.session.scalars(stmt).one_or_none()
+
+
 def write_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any]) -> Ballot | BallotConflict:
     """Insert the counted ballot, or on UNIQUE(vote, elector) replace, refuse or hold it."""
     receipt = new_receipt()
-    try:
-        with db.session.begin_nested():
-            ballot = Ballot(vote_id=vote.id, elector_id=elector.id, receipt=receipt, **data)
-            db.session.add(ballot)
-            db.session.flush()
-            write_choices(ballot, vote, new=True)
+    ballot = _insert_ballot(vote, elector, data, receipt)
+    if ballot is not None:
+        write_choices(ballot, vote, new=True)
         return ballot
-    except IntegrityError:
-        pass
     existing = db.session.execute(
         select(Ballot).where(Ballot.vote_id == vote.id, Ballot.elector_id == elector.id)
         .with_for_update().execution_options(populate_existing=True)
