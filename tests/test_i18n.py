@@ -179,3 +179,26 @@ def test_english_catalogues_complete() -> None:
     listing = "\n".join(f"{m!r} ({messages[m][0]})" for m in missing[:80])
     assert not missing, (f"{len(missing)} of {len(messages)} UI strings have no English "
                          f"(make extract-messages FEATURE=..., then fill msgstr):\n{listing}")
+
+
+def test_no_msgid_gets_two_different_english_translations() -> None:
+    """The catalogues are merged at run time (the last one wins), so a Chinese string that two
+    features translate differently would show the other feature's English: give it one English
+    text, or a context (pgettext) where the meanings really differ."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[tuple[str | None, str], tuple[str, str]] = {}
+    clashes = []
+    for catalogue in CATALOGUES:
+        path = ROOT / catalogue / PO
+        with path.open("rb") as fh:
+            for message in read_po(fh):
+                if not message.id:
+                    continue
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                text = message.string if isinstance(message.string, str) else message.string[0]
+                key = (message.context, msgid)
+                if key in seen and seen[key][1] != text:
+                    clashes.append(f"{msgid!r}: {seen[key]} vs {(catalogue, text)}")
+                seen.setdefault(key, (catalogue, text))
+    assert clashes == []
