@@ -12,23 +12,26 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from app.forms import as_choices
 from meetings.models import AttendanceMode
 from meetings.rules import MeetingKind
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list[SelectChoice]:
     """The meeting kinds, labelled in the UI language."""
-    return [(MeetingKind.OWNERS_ASSEMBLY.value, _l("业主大会")),
+    return as_choices([(MeetingKind.OWNERS_ASSEMBLY.value, _l("业主大会")),
             (MeetingKind.COMMITTEE_MEETING.value, _l("业委会会议")),
-            (MeetingKind.DELIBERATION_MEETING.value, _l("议事会"))]
+            (MeetingKind.DELIBERATION_MEETING.value, _l("议事会"))])
 
 
-def mode_choices() -> list[tuple[str, str]]:
+def mode_choices() -> list[SelectChoice]:
     """How an attendee attends."""
-    return [(AttendanceMode.IN_PERSON.value, _l("现场")), (AttendanceMode.ONLINE.value, _l("线上")),
-            (AttendanceMode.PROXY.value, _l("委托代理"))]
+    return as_choices([(AttendanceMode.IN_PERSON.value, _l("现场")),
+                       (AttendanceMode.ONLINE.value, _l("线上")),
+                       (AttendanceMode.PROXY.value, _l("委托代理"))])
 
 
 class MeetingForm(FlaskForm):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.context import current_member, get_community_or_404, get_in_community_or_404
 from app.db import utcnow
+from app.forms import as_choices
 from meetings import minutes as svc
 from meetings import notices
 from meetings.feed import atom_feed
@@ -46,11 +47,12 @@ def register(slug: str) -> str:
     """The public register of decisions, minutes and notices: searchable, by year and matter."""
     community = get_community_or_404(slug)
     form = RegisterFilterForm(request.args)
-    form.year.choices = [("", _("全部年份"))] + [(str(y), str(y))
-                                                 for y in register_years(community)]
-    form.matter.choices = [("", _("全部事项")), ("0", _("咨询性（非表决事项）"))] + [
-        (str(m), _("第 %(n)s 项", n=m)) for m in MATTERS]
-    form.kind.choices = [("", _("全部")), ("notice", _("结果公告")), ("minutes", _("会议纪要"))]
+    form.year.choices = as_choices([("", _("全部年份"))] + [
+        (str(y), str(y)) for y in register_years(community)])
+    form.matter.choices = as_choices([("", _("全部事项")), ("0", _("咨询性（非表决事项）"))] + [
+        (str(m), _("第 %(n)s 项", n=m)) for m in MATTERS])
+    form.kind.choices = as_choices([("", _("全部")), ("notice", _("结果公告")),
+                                   ("minutes", _("会议纪要"))])
     kind = request.args.get("kind", "")
     items = register_items(community, query=request.args.get("q", ""),
                            year=_int(request.args.get("year")),

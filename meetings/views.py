@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import User
 from app.context import current_member, get_community_or_404, get_in_community_or_404, require
 from app.extensions import db
+from app.forms import as_choices
 from app.register.models import Community, Owner
 from app.web.actions import Outcome, committed
 from meetings import services
@@ -84,13 +86,13 @@ def meeting_new(slug: str) -> str | Response:
         (400 if form.errors else 200)
 
 
-def _agenda_choices(community: Community, meeting: Meeting) -> list[tuple[int, str]]:
+def _agenda_choices(community: Community, meeting: Meeting) -> list[SelectChoice]:
     on = {item.proposal_id for item in meeting.agenda}
     rows = db.session.execute(select(Proposal).where(
         Proposal.community_id == community.id,
         Proposal.state.in_([ProposalState.DRAFT, ProposalState.DELIBERATION]))
         .order_by(Proposal.id.desc())).scalars()
-    return [(p.id, p.title) for p in rows if p.id not in on]
+    return as_choices((p.id, p.title) for p in rows if p.id not in on)
 
 
 @bp.route("/c/<slug>/meetings/<int:meeting_id>")

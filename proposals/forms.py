@@ -18,9 +18,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import as_choices
 from proposals.errors import ProposalError, to_hundredths
 from proposals.matters import MATTERS
 
@@ -41,16 +43,21 @@ def _amount(form: Form, field: StringField) -> None:
         raise ValidationError(_l("请填写不超过两位小数的非负数字")) from exc
 
 
-def funding_choices() -> list[tuple[str, object]]:
+#: stance tags of a comment, or none
+STANCE_CHOICES = as_choices([("", _l("不标注")), ("support", _l("支持")), ("oppose", _l("反对")),
+                             ("question", _l("提问"))])
+
+
+def funding_choices() -> list[SelectChoice]:
     """The funding sources in the UI language."""
-    return [("none", _l("未定")), ("owners_by_area", _l("业主按面积分摊")),
+    return as_choices([("none", _l("未定")), ("owners_by_area", _l("业主按面积分摊")),
             ("maintenance_fund", _l("专项维修资金")), ("subsidy", _l("政府补贴或其他资助")),
-            ("mixed", _l("混合来源"))]
+            ("mixed", _l("混合来源"))])
 
 
-def matter_choices() -> list[tuple[int, str]]:
+def matter_choices() -> list[SelectChoice]:
     """Art. 278 items, numbered (the names in Chinese, as the law reads)."""
-    return [(n, f"{n}. {m.zh}") for n, m in MATTERS.items()]
+    return as_choices((n, f"{n}. {m.zh}") for n, m in MATTERS.items())
 
 
 class OptionFields(Form):
@@ -88,8 +95,9 @@ class ProposalFields(FlaskForm):
     body = TextAreaField(_l("正文（支持 Markdown）"), validators=[Length(max=100000)])
     matters = MultiCheckboxField(_l("涉及《民法典》第二百七十八条的事项（不选则为咨询性征求意见）"),
                                  choices=matter_choices, coerce=int)
-    scope = RadioField(_l("表决范围"), choices=[("all", _l("全体业主")),
-                                               ("buildings", _l("指定楼栋"))], default="all")
+    scope = RadioField(_l("表决范围"), choices=as_choices([("all", _l("全体业主")),
+                                                          ("buildings", _l("指定楼栋"))]),
+                       default="all")
     buildings = MultiCheckboxField(_l("楼栋"), choices=[])
 
     def scope_buildings(self) -> list[str] | None:
@@ -130,8 +138,7 @@ class CommentForm(FlaskForm):
     """Post a comment or a reply."""
 
     body = TextAreaField(_l("评论内容"), validators=[DataRequired(), Length(max=10000)])
-    stance = SelectField(_l("立场"), choices=[("", _l("不标注")), ("support", _l("支持")),
-                                             ("oppose", _l("反对")), ("question", _l("提问"))],
+    stance = SelectField(_l("立场"), choices=STANCE_CHOICES,
                          default="")
     option_id = SelectField(_l("针对的方案"), coerce=int, choices=[], default=0)
     parent_id = HiddenField()
@@ -142,8 +149,7 @@ class CommentEditForm(FlaskForm):
     """Edit one's comment."""
 
     body = TextAreaField(_l("评论内容"), validators=[DataRequired(), Length(max=10000)])
-    stance = SelectField(_l("立场"), choices=[("", _l("不标注")), ("support", _l("支持")),
-                                             ("oppose", _l("反对")), ("question", _l("提问"))],
+    stance = SelectField(_l("立场"), choices=STANCE_CHOICES,
                          default="")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.forms import as_choices
 from app.i18n import format_area, format_money
 from app.permissions import is_staff
 from app.register.models import Community
@@ -39,7 +40,7 @@ def proposal_context(community: Community, member: Any, proposal: Proposal, *, p
     }
     if context["can_lean"]:
         lean = LeaningForm()
-        lean.option_id.choices = [(o.id, o.title) for o in proposal.options]
+        lean.option_id.choices = as_choices((o.id, o.title) for o in proposal.options)
         lean.option_id.data = context["my_leaning"]
         context["leaning_form"] = lean
     if context["can_edit"]:
@@ -48,8 +49,8 @@ def proposal_context(community: Community, member: Any, proposal: Proposal, *, p
         threads = reading.comment_threads(proposal, page)
         ids = reading.thread_ids(threads.items)
         comment_form = CommentForm()
-        comment_form.option_id.choices = [(0, _("整个议题"))] + [
-            (o.id, o.title) for o in proposal.options]
+        comment_form.option_id.choices = as_choices([(0, _("整个议题"))] + [
+            (o.id, o.title) for o in proposal.options])
         context.update(
             threads=threads, stances=reading.stance_summary(proposal),
             reports=reading.report_counts(ids) if staff else {},

@@ -7,8 +7,10 @@ from contextlib import AbstractContextManager
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.context import current_member, get_community_or_404, require
+from app.forms import as_choices
 from app.register.models import Community
 from app.web.actions import Outcome, committed
 from proposals import permissions as perm
@@ -43,8 +45,8 @@ def attempt(done: str | None = None) -> AbstractContextManager[Outcome]:
     return committed(ProposalError, error_text, done)
 
 
-def _building_choices(community: Community) -> list[tuple[str, str]]:
-    return [(b.name, b.name) for b in community.buildings]
+def _building_choices(community: Community) -> list[SelectChoice]:
+    return as_choices((b.name, b.name) for b in community.buildings)
 
 
 def _to_show(community: Community, proposal: Proposal) -> Response:

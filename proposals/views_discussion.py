@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.context import require
 from app.extensions import db
+from app.forms import as_choices
 from proposals import attachments, discussion
 from proposals import permissions as perm
 from proposals.comment_models import Comment, CommentRevision
@@ -60,7 +61,7 @@ def post_comment(slug: str, proposal_id: int) -> Response:
     community, member, proposal = load(slug, proposal_id)
     require(perm.can_comment(member, proposal, community))
     form = CommentForm()
-    form.option_id.choices = [(0, "")] + [(o.id, o.title) for o in proposal.options]
+    form.option_id.choices = as_choices([(0, "")] + [(o.id, o.title) for o in proposal.options])
     if not form.validate_on_submit():
         flash(_("请填写评论内容"), "error")
         return _back(slug, proposal)
@@ -165,7 +166,7 @@ def set_leaning(slug: str, proposal_id: int) -> Response:
     _community, member, proposal = load(slug, proposal_id)
     require(perm.can_lean(member, proposal))
     form = LeaningForm()
-    form.option_id.choices = [(o.id, o.title) for o in proposal.options]
+    form.option_id.choices = as_choices((o.id, o.title) for o in proposal.options)
     withdraw = request.form.get("withdraw") == "1"
     if not withdraw and not form.validate_on_submit():
         flash(_("请选择一个方案"), "error")

@@ -24,25 +24,22 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.forms import as_choices
+
 METHODS = ("approve_each", "single_choice", "ranked")
 SIDES = ("agree", "oppose", "abstain")
 
 
-def _choices(pairs: Sequence[tuple[str, Any]]) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
 def method_choices() -> list[SelectChoice]:
     """The voting methods in the UI language."""
-    return _choices([("approve_each", _l("逐项表决：每个方案同意 / 反对 / 弃权")),
+    return as_choices([("approve_each", _l("逐项表决：每个方案同意 / 反对 / 弃权")),
             ("single_choice", _l("单选：选一个方案，或反对全部、弃权")),
             ("ranked", _l("排序：给方案排先后（咨询性，Schulze 方法）"))])
 
 
 def side_choices() -> list[SelectChoice]:
     """Agree, oppose, abstain."""
-    return _choices([("agree", _l("同意")), ("oppose", _l("反对")), ("abstain", _l("弃权"))])
+    return as_choices([("agree", _l("同意")), ("oppose", _l("反对")), ("abstain", _l("弃权"))])
 
 
 class ConfirmForm(FlaskForm):
@@ -118,13 +115,13 @@ def _choice_attrs(method: str, options: Sequence[tuple[int, str]],
         choices = [(str(i), t) for i, t in options]
         choices += [("oppose_all", _l("反对全部方案")), ("abstain", _l("弃权"))]
         attrs["choice"] = RadioField(
-            _l("你的选择"), choices=_choices(choices),
+            _l("你的选择"), choices=as_choices(choices),
             validators=[InputRequired(message=_l("请选择一个方案，或反对全部、弃权"))]
             if required else [Optional()])
     else:
         ranks = [("", _l("不排"))] + [(str(n), str(n)) for n in range(1, len(options) + 1)]
         for option_id, title in options:
-            attrs[f"rank_{option_id}"] = SelectField(title, choices=_choices(ranks), default="")
+            attrs[f"rank_{option_id}"] = SelectField(title, choices=as_choices(ranks), default="")
     return attrs
 
 
@@ -176,7 +173,7 @@ def ballot_form(method: str, options: Sequence[tuple[int, str]], *, paper: bool 
 class ResolveConflictForm(FlaskForm):
     """Keep the counted or the held ballot, and say why."""
 
-    keep = RadioField(_l("保留哪一张"), choices=_choices([("counted", _l("保留已计入的选票")),
+    keep = RadioField(_l("保留哪一张"), choices=as_choices([("counted", _l("保留已计入的选票")),
                                                          ("held", _l("改为计入后到的选票"))]),
                       validators=[InputRequired(message=_l("请选择保留哪一张"))])
     reason = TextAreaField(_l("理由"), validators=[
@@ -197,7 +194,7 @@ class MandateForm(FlaskForm):
         DataRequired(message=_l("请填写代理人的用户名")), Length(max=80)])
     owner_ref = StringField(_l("委托业主编号（业委会代录时填写）"),
                             validators=[Optional(), Length(max=64)])
-    scope = RadioField(_l("委托范围"), choices=_choices([("vote", _l("仅本次表决")),
+    scope = RadioField(_l("委托范围"), choices=as_choices([("vote", _l("仅本次表决")),
                                                         ("period", _l("一段时间内的所有表决"))]),
                        default="vote")
     valid_from = DateField(_l("开始日期"), validators=[Optional()])
