@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.accounts.models import Membership, User
 from app.api.auth import api_user, token_required
@@ -80,15 +80,23 @@ def _service(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def _load_vote(vote_id: int) -> tuple[Vote, object]:
     """The vote (closed first if due, committed) and the caller's membership, or 404."""
-    vote = db.session.get(Vote, vote_id)
-    if vote is None:
+    user = api_user()
+    row = db.session.execute(
+        select(Vote, Membership).outerjoin(Membership, and_(
+            Membership.community_id == Vote.community_id,
+            Membership.user_id == (user.id if user is not None else None)))
+        .where(Vote.id == vote_id)
+    ).first()  # the vote and the caller's membership in one round trip
+    if row is None:
         raise ApiError(404, "not_found", f"no vote {vote_id}")
+    vote, member = row
     if vote.state == VoteState.OPEN and vote.closes_at <= now():
         db.session.rollback()  # a read that closes writes: take SQLite's write lock up front
         with immediate_transactions():
             vote = get_vote(vote_id)
             db.session.commit()
-    return vote, membership_of(api_user(), vote.community_id)
+        return vote, membership_of(user, vote.community_id)
+    return vote, member
 
 
 def membership_of(user: User | None, community_id: int) -> Membership | None:
