@@ -63,6 +63,7 @@ def build_config(instance_path: str) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("YISHI_LOGIN_RATE_LIMIT", "10 per minute"),
+        "COMMENT_RATE_LIMIT": os.environ.get("YISHI_COMMENT_RATE_LIMIT", "20 per minute"),
         "API_TITLE": "Yishi 议事 API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -39,7 +39,13 @@ def init_app(app: Flask) -> None:
     from app.web.nav import NAV_PROVIDERS
     from app.web.views import HOME_SECTIONS
     from proposals import api as proposals_api
-    from proposals import comment_models, models, views, views_discussion  # noqa: F401
+    from proposals import (  # noqa: F401
+        comment_models,
+        models,
+        views,
+        views_discussion,
+        views_moderation,
+    )
     from proposals.labels import JINJA_GLOBALS
     from proposals.markdown import render_markdown
     from proposals.page import share_text

@@ -13,13 +13,14 @@ from app.api.auth import api_user, token_required
 from app.api.communities import load_community
 from app.api.errors import ApiError
 from app.context import membership_of
-from app.extensions import db
+from app.extensions import db, limiter
 from app.register.models import Community
 from proposals import discussion, services
 from proposals import permissions as perm
 from proposals.comment_models import Comment
 from proposals.errors import ProposalError, to_hundredths
 from proposals.models import Proposal
+from proposals.ratelimit import comment_key, comment_limit
 from proposals.reading import comments_page, load_proposal
 from proposals.serialize import comment_json, proposal_json
 
@@ -243,9 +244,11 @@ def list_comments(args: dict, proposal_id: int) -> dict:
 
 
 @blp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
+@limiter.shared_limit(comment_limit, scope="comment", key_func=comment_key)
 @token_required
 @blp.arguments(CommentIn)
 @blp.response(201, CommentOut)
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def post_comment(body: dict, proposal_id: int) -> dict:
     """Post a comment, a reply (`parent_id`) or a comment on one option (`option_id`)."""
     community, member, proposal = _viewable(proposal_id, required=True)

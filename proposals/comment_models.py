@@ -94,3 +94,6 @@ class CommentReport(db.Model):
     reporter_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when the committee dealt with it (dismissed, or hid the comment); None while open
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -3,7 +3,7 @@ and owners' non-binding leanings (意向). They never commit."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from app.accounts.models import Role, User
 from app.audit.services import record_event
@@ -135,10 +135,22 @@ def hide_comment(comment: Comment, actor: User, *, reason: object,
     comment.hidden_reason = reason.strip()[:500]
     comment.hidden_by_id = actor.id
     comment.pinned_at = None
+    resolved = resolve_reports(comment, actor)
     db.session.flush()
     record_event("comment.hide", actor=actor, community_id=community_id,
-                 target=f"comment:{comment.id}", details={"reason": comment.hidden_reason})
+                 target=f"comment:{comment.id}",
+                 details={"reason": comment.hidden_reason, "reports_resolved": resolved})
     return comment
+
+
+def resolve_reports(comment: Comment, actor: User) -> int:
+    """Mark the comment's open reports resolved by the actor; how many there were."""
+    result = db.session.execute(
+        update(CommentReport)
+        .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+        .values(resolved_at=utcnow(), resolved_by_id=actor.id)
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0
 
 
 def restore_comment(comment: Comment, actor: User, *, community_id: int) -> Comment:

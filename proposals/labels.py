@@ -81,6 +81,7 @@ def error_text(exc: object) -> str:
         "already_reported": _("您已经举报过这条评论"),
         "reason_required": _("请填写隐藏原因"),
         "comment_gone": _("这条评论已删除或被隐藏"),
+        "no_open_reports": _("这条评论没有待处理的举报"),
         "leaning_closed": _("只有讨论阶段可以表达意向"),
         "file_too_large": _("文件太大"),
         "unsupported_type": _("只接受 PDF、PNG、JPEG 或 WebP 文件"),

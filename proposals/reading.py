@@ -130,12 +130,13 @@ def my_leaning(proposal: Proposal, owner_id: int | None) -> int | None:
 
 
 def report_counts(comment_ids: list[int]) -> dict[int, int]:
-    """How many times each of these comments was reported (for the committee)."""
+    """How many open reports each of these comments has (for the committee)."""
     if not comment_ids:
         return {}
     rows = db.session.execute(
         select(CommentReport.comment_id, func.count(CommentReport.id))
-        .where(CommentReport.comment_id.in_(comment_ids)).group_by(CommentReport.comment_id))
+        .where(CommentReport.comment_id.in_(comment_ids), CommentReport.resolved_at.is_(None))
+        .group_by(CommentReport.comment_id))
     return {cid: count for cid, count in rows}
 
 

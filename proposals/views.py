@@ -19,6 +19,7 @@ from proposals.errors import ProposalError
 from proposals.forms import OptionForm, ProposalFields, ProposalForm, TransitionForm
 from proposals.labels import error_text
 from proposals.models import Proposal, ProposalOption
+from proposals.moderation import open_report_count
 from proposals.page import compare_rows, proposal_context
 from proposals.reading import load_proposal
 
@@ -60,8 +61,11 @@ def index(slug: str) -> str:
     member = current_member(community)
     require(perm.can_list_proposals(member, community))
     proposals = services.visible_proposals(community, member)
+    open_reports = (open_report_count(community.id) if perm.can_moderate_comment(member)
+                    else None)
     return render_template("proposals/index.html", community=community, member=member,
-                           proposals=proposals, can_create=perm.can_create_proposal(member))
+                           proposals=proposals, can_create=perm.can_create_proposal(member),
+                           open_reports=open_reports)
 
 
 @bp.route("/c/<slug>/proposals/new", methods=["GET", "POST"])

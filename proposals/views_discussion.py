@@ -11,7 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.context import require
-from app.extensions import db
+from app.extensions import db, limiter
 from app.forms import as_choices
 from proposals import attachments, discussion
 from proposals import permissions as perm
@@ -19,6 +19,7 @@ from proposals.comment_models import Comment, CommentRevision
 from proposals.errors import ProposalError
 from proposals.forms import AttachmentForm, CommentEditForm, CommentForm, LeaningForm, ReasonForm
 from proposals.models import Proposal, ProposalAttachment, ProposalOption
+from proposals.ratelimit import comment_key, comment_limit
 from proposals.views import attempt, bp, load
 
 BASE = "/c/<slug>/proposals/<int:proposal_id>"
@@ -56,6 +57,7 @@ def _option(proposal: Proposal, option_id: int | None) -> ProposalOption | None:
 
 
 @bp.route(BASE + "/comments", methods=["POST"])
+@limiter.shared_limit(comment_limit, scope="comment", key_func=comment_key)
 def post_comment(slug: str, proposal_id: int) -> Response:
     """Post a comment, a comment on one option, or a reply."""
     community, member, proposal = load(slug, proposal_id)

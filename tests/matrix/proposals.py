@@ -71,6 +71,18 @@ def hidden_comment(world: World) -> dict[str, Any]:
     return params
 
 
+def reported_comment(world: World) -> dict[str, Any]:
+    """An owner's comment a resident reported."""
+    from app.extensions import db
+    from proposals import discussion
+    from proposals.comment_models import Comment
+
+    params = owner_comment(world)
+    comment = db.session.get(Comment, params["comment_id"])
+    discussion.report_comment(comment, world.user(RESIDENT), reason="广告")
+    return params
+
+
 def with_attachment(world: World) -> dict[str, Any]:
     """A proposal in deliberation with a PNG attached."""
     from app.extensions import db
@@ -147,6 +159,13 @@ MATRIX = [
           setup=with_attachment),
     Route("proposals.remove_attachment", "POST", BASE + "/attachments/{attachment_id}/remove",
           STAFF, setup=with_attachment, data={}),
+    Route("proposals.reports", "GET", "/c/{slug}/proposals/reports", STAFF,
+          setup=reported_comment),
+    Route("proposals.dismiss_reports", "POST",
+          "/c/{slug}/proposals/reports/{comment_id}/dismiss", STAFF, setup=reported_comment,
+          data={}),
+    Route("proposals.hide_reported", "POST", "/c/{slug}/proposals/reports/{comment_id}/hide",
+          STAFF, setup=reported_comment, data={"reason": "广告"}),
     Route("api_proposals.create_proposal", "POST", "/api/v1/communities/{slug}/proposals",
           STAFF, data=API_PROPOSAL),
     Route("api_proposals.get_proposal", "GET", "/api/v1/proposals/{proposal_id}", MEMBERS,
