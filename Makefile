@@ -12,7 +12,7 @@ APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 APT_TEST := chromium poppler-utils
 
 .PHONY: run test test-sqlite test-postgres lint bench venv system-runtime system-test \
-	translations extract-messages postgres clean
+	translations extract-messages postgres redis clean
 
 ## make run: venv, install, migrate, demo when empty, serve on http://127.0.0.1:5000
 run: venv system-runtime translations
@@ -24,10 +24,10 @@ run: venv system-runtime translations
 ## make test: install what the tests need, lint, run the suite on SQLite and on PostgreSQL
 test: venv system-runtime system-test translations lint test-sqlite test-postgres
 
-test-sqlite:
+test-sqlite: redis
 	YISHI_TEST_DB=sqlite $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
-test-postgres: postgres
+test-postgres: postgres redis
 	YISHI_TEST_DB=postgres TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' \
 		$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
@@ -68,6 +68,15 @@ postgres:
 # One English catalogue per feature: translations/ (core), proposals/, voting/, meetings/.
 CATALOGS := translations proposals/translations voting/translations meetings/translations
 FEATURE ?= core
+
+# Redis backs the shared rate-limit test (as several gunicorn workers would use it).
+redis:
+	@if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then \
+	  echo "Redis is not answering on 127.0.0.1:6379; trying to start it"; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true; \
+	  for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done; \
+	fi; \
+	redis-cli -h 127.0.0.1 ping >/dev/null || { echo "Redis is required for make test" >&2; exit 1; }
 
 translations: venv
 	@for d in $(CATALOGS); do if [ -d $$d/en ]; then \
