@@ -52,7 +52,14 @@ def init_app(app: Flask) -> None:
     from app.web.nav import NAV_PROVIDERS
     from app.web.views import HOME_SECTIONS
     from meetings import api as meetings_api
-    from meetings import guards, minutes_views, models, public, views  # noqa: F401
+    from meetings import (  # noqa: F401
+        guards,
+        meeting_notice,
+        minutes_views,
+        models,
+        public,
+        views,
+    )
 
     guards.install()
     from meetings.services import check_vote_may_open

@@ -77,6 +77,12 @@ class NoticeForm(FlaskForm):
                                   validators=[NumberRange(min=0, max=30)])
 
 
+class CancelForm(FlaskForm):
+    """Cancel a meeting: a reason is required."""
+
+    reason = TextAreaField(_l("取消原因"), validators=[DataRequired(), Length(max=500)])
+
+
 class ActionForm(FlaskForm):
     """A button that posts (CSRF only)."""
 

@@ -66,6 +66,9 @@ class Meeting(db.Model):
     state: Mapped[MeetingState] = mapped_column(
         str_enum(MeetingState, "meeting_state", length=24), default=MeetingState.DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when and why the committee cancelled the meeting (nothing is deleted)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
 
     community: Mapped[Community] = relationship()
     convenor: Mapped[User | None] = relationship()

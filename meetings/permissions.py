@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.permissions import MemberLike, is_member, is_staff
-from meetings.models import Minutes
+from meetings.models import Meeting, Minutes
 
 
 def can_manage_meetings(member: MemberLike | None) -> bool:
@@ -44,3 +44,8 @@ def can_draft_minutes(member: MemberLike | None) -> bool:
 def can_publish_notice(member: MemberLike | None) -> bool:
     """The committee publishes result notices."""
     return is_staff(member)
+
+
+def can_view_meeting_notice(member: MemberLike | None, meeting: Meeting) -> bool:
+    """A published meeting notice is public (the lobby board); a draft is the committee's."""
+    return meeting.notice_published_at is not None or is_staff(member)

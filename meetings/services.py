@@ -31,7 +31,8 @@ from meetings.models import (
 from meetings.rules import MeetingKind
 from proposals.models import Proposal
 
-__all__ = ["MeetingError", "add_agenda_item", "check_vote_may_open", "community_tz",
+__all__ = ["MeetingError", "add_agenda_item", "cancel_meeting", "check_vote_may_open",
+           "community_tz",
            "meeting_quorum", "publish_notice", "remove_agenda_item", "schedule_meeting",
            "tick_attendance", "untick_attendance"]
 
@@ -142,6 +143,33 @@ def mark_held(meeting: Meeting, *, actor: User | None) -> Meeting:
     meeting.state = MeetingState.HELD
     db.session.flush()
     _audit("meeting.held", meeting, actor)
+    return meeting
+
+
+#: longest cancellation reason kept
+MAX_REASON = 500
+
+
+def cancel_meeting(meeting: Meeting, actor: User | None, reason: str,
+                   now: datetime | None = None) -> Meeting:
+    """Cancel a meeting not yet held, with a reason (it stays on record; nothing is deleted)."""
+    if meeting.state == MeetingState.HELD:
+        raise MeetingError("already_held", _("会议已召开，不能取消"))
+    if meeting.state == MeetingState.CANCELLED:
+        raise MeetingError("already_cancelled", _("会议已经取消"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MeetingError("reason_required", _("请填写取消原因"), 400)
+    if len(reason) > MAX_REASON:
+        raise MeetingError("reason_too_long", _("取消原因过长"), 400)
+    now = now or utcnow()
+    previous = meeting.state
+    meeting.state = MeetingState.CANCELLED
+    meeting.cancelled_at = now
+    meeting.cancel_reason = reason
+    db.session.flush()
+    _audit("meeting.cancel", meeting, actor, reason=reason, previous_state=previous.value,
+           cancelled_at=now.isoformat())
     return meeting
 
 

@@ -20,7 +20,7 @@ from app.register.models import Community, Owner
 from app.web.actions import Outcome, committed
 from meetings import services
 from meetings.errors import MeetingError
-from meetings.forms import ActionForm, AgendaForm, AttendanceForm, MeetingForm
+from meetings.forms import ActionForm, AgendaForm, AttendanceForm, CancelForm, MeetingForm
 from meetings.minutes import current_minutes
 from meetings.models import Meeting
 from meetings.permissions import can_manage_meetings, can_view_meetings
@@ -106,7 +106,8 @@ def meeting_detail(slug: str, meeting_id: int) -> str:
     agenda_form.proposal_id.choices = _agenda_choices(community, meeting)
     return render_template("meetings/detail.html", community=community, meeting=meeting,
                            can_manage=can_manage_meetings(member), agenda_form=agenda_form,
-                           action=ActionForm(), quorum=services.meeting_quorum(meeting),
+                           action=ActionForm(), cancel_form=CancelForm(),
+                           quorum=services.meeting_quorum(meeting),
                            minutes=current_minutes(meeting_id=meeting.id))
 
 
@@ -153,6 +154,19 @@ def meeting_held(slug: str, meeting_id: int) -> Response:
     if ActionForm().validate_on_submit():
         with attempt():
             services.mark_held(meeting, actor=current_user)
+    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/cancel", methods=["POST"])
+def meeting_cancel(slug: str, meeting_id: int) -> Response:
+    """Cancel a meeting not yet held, with a reason (refused without one)."""
+    _community, meeting = managed_meeting(slug, meeting_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        with attempt(_("会议已取消")):
+            services.cancel_meeting(meeting, current_user, form.reason.data)
+    else:
+        flash(_("请填写取消原因"), "error")
     return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
 
 

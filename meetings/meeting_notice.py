@@ -1,0 +1,72 @@
+"""The meeting notice (会议通知) for the lobby board: a public A4 page with a QR code, and a PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Response, render_template, url_for
+
+from app.context import current_member, get_community_or_404, require
+from meetings import rules
+from meetings.drafting import zh_datetime
+from meetings.models import Meeting
+from meetings.permissions import can_manage_meetings, can_view_meeting_notice
+from meetings.public import _pdf
+from meetings.render import qr_svg
+from meetings.services import community_tz
+from meetings.views import bp, load_meeting
+from proposals.models import Proposal
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One agenda proposal as the notice lists it."""
+
+    proposal: Proposal
+    url: str
+
+
+def earliest_day(meeting: Meeting, tz: str) -> date | None:
+    """The earliest lawful meeting day for the published notice (rules.py); None for a draft."""
+    if meeting.notice_published_at is None:
+        return None
+    days = rules.required_notice_days(meeting.kind, meeting.temporary,
+                                      meeting.community.notice_days)
+    return rules.earliest_meeting_day(rules.local_day(meeting.notice_published_at, tz), days)
+
+
+def notice_context(slug: str, meeting_id: int) -> dict[str, Any]:
+    """Everything the notice page and its PDF show; the notice must be visible to the reader."""
+    community = get_community_or_404(slug)
+    meeting = load_meeting(community, meeting_id)
+    member = current_member(community)
+    require(can_view_meeting_notice(member, meeting))
+    tz = community_tz()
+    home = url_for("web.community_home", slug=slug, _external=True).rstrip("/")
+    agenda = [AgendaEntry(item.proposal, f"{home}/proposals/{item.proposal_id}")
+              for item in meeting.agenda]
+    target = agenda[0].url if agenda else url_for(
+        "meetings.meeting_detail", slug=slug, meeting_id=meeting.id, _external=True)
+    days = rules.required_notice_days(meeting.kind, meeting.temporary, community.notice_days)
+    return {"community": community, "meeting": meeting, "m": meeting, "agenda": agenda,
+            "starts": zh_datetime(meeting.starts_at, tz),
+            "published": zh_datetime(meeting.notice_published_at, tz)
+            if meeting.notice_published_at else None,
+            "earliest": earliest_day(meeting, tz), "notice_days": days,
+            "qr": qr_svg(target), "qr_url": target, "can_manage": can_manage_meetings(member)}
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/notice", methods=["GET"])
+def meeting_notice(slug: str, meeting_id: int) -> str:
+    """The meeting notice, printable on A4 (public once published; drafts for the committee)."""
+    return render_template("meetings/meeting_notice.html", **notice_context(slug, meeting_id))
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/notice.pdf")
+def meeting_notice_pdf(slug: str, meeting_id: int) -> Response:
+    """The meeting notice as an A4 PDF (WeasyPrint, Noto CJK)."""
+    html = render_template("meetings/pdf/meeting_notice.html",
+                           **notice_context(slug, meeting_id))
+    return _pdf(html, f"meeting-notice-{meeting_id}.pdf")
