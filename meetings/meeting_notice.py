@@ -13,8 +13,7 @@ from meetings import rules
 from meetings.drafting import zh_datetime
 from meetings.models import Meeting
 from meetings.permissions import can_manage_meetings, can_view_meeting_notice
-from meetings.public import _pdf
-from meetings.render import qr_svg
+from meetings.render import pdf_response, qr_svg
 from meetings.services import community_tz
 from meetings.views import bp, load_meeting
 from proposals.models import Proposal
@@ -69,4 +68,4 @@ def meeting_notice_pdf(slug: str, meeting_id: int) -> Response:
     """The meeting notice as an A4 PDF (WeasyPrint, Noto CJK)."""
     html = render_template("meetings/pdf/meeting_notice.html",
                            **notice_context(slug, meeting_id))
-    return _pdf(html, f"meeting-notice-{meeting_id}.pdf")
+    return pdf_response(html, f"meeting-notice-{meeting_id}.pdf")

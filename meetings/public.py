@@ -22,7 +22,7 @@ from meetings.permissions import (
     can_view_minutes,
 )
 from meetings.register import RegisterItem, awaiting_records, register_items, register_years
-from meetings.render import markdown_html, pdf_bytes, qr_svg
+from meetings.render import markdown_html, pdf_response, qr_svg
 from meetings.views import bp
 
 MATTERS = range(1, 10)
@@ -110,7 +110,7 @@ def minutes_pdf(slug: str, minutes_id: int) -> Response:
     community, _member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
     html = render_template("meetings/pdf/minutes.html", community=community, minutes=minutes,
                            html=markdown_html(minutes.text), valid=svc.valid_signatures(minutes))
-    return _pdf(html, f"minutes-{minutes.id}.pdf")
+    return pdf_response(html, f"minutes-{minutes.id}.pdf")
 
 
 def load_notice(slug: str, notice_id: int) -> tuple:
@@ -138,10 +138,4 @@ def notice_view(slug: str, notice_id: int) -> str:
 def notice_pdf(slug: str, notice_id: int) -> Response:
     """A result notice as an A4 PDF."""
     html = render_template("meetings/pdf/notice.html", **_notice_context(slug, notice_id))
-    return _pdf(html, f"notice-{notice_id}.pdf")
-
-
-def _pdf(html: str, filename: str) -> Response:
-    response = Response(pdf_bytes(html, request.url_root), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(html, f"notice-{notice_id}.pdf")

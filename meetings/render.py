@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import nh3
 import segno
-from markdown_it import MarkdownIt
+from flask import Response, request
 from markupsafe import Markup
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+from proposals.markdown import render_markdown
 
 
 def markdown_html(text: str) -> Markup:
-    """Render minutes' Markdown to sanitised HTML (raw HTML in the source is not passed)."""
-    return Markup(nh3.clean(_md.render(text or "")))
+    """Render minutes' Markdown to sanitised HTML (the proposals feature's one renderer)."""
+    return render_markdown(text)
 
 
 def qr_svg(url: str) -> Markup:
@@ -25,3 +24,10 @@ def pdf_bytes(html: str, base_url: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def pdf_response(html: str, filename: str) -> Response:
+    """A PDF of a printable page, shown inline with a download name."""
+    response = Response(pdf_bytes(html, request.url_root), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

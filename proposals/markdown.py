@@ -1,4 +1,5 @@
-"""Markdown to safe HTML: markdown-it-py (CommonMark, raw HTML off), then nh3 with an allow-list."""
+"""Markdown to safe HTML: markdown-it-py (CommonMark + tables, raw HTML off), then nh3 with an
+allow-list. Proposals, comments and minutes all render through here."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    "table")
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h1", "h2", "h3", "h4", "h5", "h6", "a",
+    "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
 })
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})

@@ -69,3 +69,10 @@ def test_links_are_kept_with_rel() -> None:
 def test_headings_and_lists_survive() -> None:
     html = str(render_markdown("## 背景\n\n- 一\n- 二\n\n1. 甲"))
     assert "<h2>背景</h2>" in html and "<li>一</li>" in html and "<ol>" in html
+
+
+def test_tables_render_and_stay_clean() -> None:
+    """Minutes carry their counts in Markdown tables; the cells' content is still sanitised."""
+    html = str(render_markdown("| 方案 | 同意 |\n|---|---:|\n| A <script>x</script> | 91 |\n"))
+    assert "<table>" in html and "<th>方案</th>" in html and ">91</td>" in html
+    assert "<script" not in html
