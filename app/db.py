@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -49,6 +52,21 @@ def immediate_transactions(enabled: bool = True) -> Iterator[None]:
         yield
     finally:
         _IMMEDIATE.reset(token)
+
+
+def in_write_transaction(work: Callable[[], T]) -> T:
+    """Run `work` in a fresh write transaction and commit it: for a read request that must write.
+
+    The request's read transaction is ended first, so on SQLite the write lock is taken up
+    front (BEGIN IMMEDIATE) instead of upgrading a deferred read, which could fail at once.
+    """
+    from app.extensions import db
+
+    db.session.rollback()
+    with immediate_transactions():
+        result = work()
+        db.session.commit()
+    return result
 
 
 def init_app(app) -> None:  # noqa: ANN001

@@ -10,10 +10,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import and_, select
 
-from app.accounts.models import Membership, User
+from app.accounts.models import Membership
 from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
-from app.db import immediate_transactions
+from app.context import membership_of
+from app.db import in_write_transaction
 from app.extensions import db
 from proposals.models import Proposal
 from voting import permissions as perm
@@ -91,21 +92,9 @@ def _load_vote(vote_id: int) -> tuple[Vote, object]:
         raise ApiError(404, "not_found", f"no vote {vote_id}")
     vote, member = row
     if vote.state == VoteState.OPEN and vote.closes_at <= now():
-        db.session.rollback()  # a read that closes writes: take SQLite's write lock up front
-        with immediate_transactions():
-            vote = get_vote(vote_id)
-            db.session.commit()
-        return vote, membership_of(user, vote.community_id)
+        vote = in_write_transaction(lambda: get_vote(vote_id))
+        return vote, membership_of(user, vote.proposal.community)
     return vote, member
-
-
-def membership_of(user: User | None, community_id: int) -> Membership | None:
-    """The API user's membership (not cached on `g`, which may span requests in tests)."""
-    if user is None:
-        return None
-    return db.session.execute(select(Membership).where(
-        Membership.user_id == user.id, Membership.community_id == community_id)
-    ).scalar_one_or_none()
 
 
 def _require(allowed: bool, member: object) -> None:
@@ -126,7 +115,7 @@ def _lang() -> str:
 def create_vote(body: dict, proposal_id: int) -> dict:
     """Open the proposal's vote: freezes the electorate, moves the proposal to voting."""
     proposal = db.session.get(Proposal, proposal_id)
-    member = membership_of(api_user(), proposal.community_id) if proposal else None
+    member = membership_of(api_user(), proposal.community) if proposal else None
     if proposal is None or member is None:
         raise ApiError(404, "not_found", f"no proposal {proposal_id}")
     _require(perm.can_open_vote(member), member)

@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Membership
 from app.context import current_member, get_community_or_404, get_in_community_or_404
-from app.db import immediate_transactions
-from app.extensions import db
+from app.db import in_write_transaction
 from app.register.models import Community
 from app.web.actions import Outcome, committed
 from voting.models import Vote, VoteState
@@ -45,10 +44,7 @@ def load_vote(slug: str, vote_id: int) -> tuple[Community, Membership | None, Vo
     community = get_community_or_404(slug)
     vote = get_in_community_or_404(Vote, vote_id, community)
     if vote.state == VoteState.OPEN and vote.closes_at <= now():
-        db.session.rollback()  # a read that closes writes: take SQLite's write lock up front
-        with immediate_transactions():
-            vote = get_vote(vote_id)
-            db.session.commit()
+        vote = in_write_transaction(lambda: get_vote(vote_id))
         community = get_community_or_404(slug)
     return community, current_member(community), vote
 

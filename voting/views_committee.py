@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from app.context import current_member, get_community_or_404, require
-from app.db import immediate_transactions
+from app.db import in_write_transaction
 from app.extensions import db
 from proposals.reading import load_proposal
 from voting import permissions as perm
@@ -178,9 +178,7 @@ def export_csv(slug: str, vote_id: int) -> Response:
     community, member, vote = load_vote(slug, vote_id)
     require(perm.can_export_ballots(member)
             and perm.can_inspect_ballots(member, vote, community))
-    db.session.rollback()  # the export is recorded in the audit log: write transaction
-    with immediate_transactions():
-        text = export_ballots_csv(vote, member.user)
-        db.session.commit()
+    # the export is recorded in the audit log: its own write transaction
+    text = in_write_transaction(lambda: export_ballots_csv(vote, member.user))
     return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=vote-{vote_id}.csv"})

@@ -9,7 +9,6 @@ from typing import Any
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,6 +22,7 @@ from app.context import current_member, get_community_or_404, require
 from app.extensions import db
 from app.permissions import is_staff
 from app.register.models import VoteChangePolicy
+from proposals.attachments import upload_root
 from voting import permissions as perm
 from voting.forms import ConfirmForm, MandateForm, ballot_form, choices_to_data
 from voting.models import BallotConflict
@@ -106,7 +106,7 @@ def mandate_document(slug: str, mandate_id: int) -> Response:
     require(perm.can_manage_mandates(member, mandate.mandator_id)
             or mandate.holder_id == member.user_id)
     path = Path(mandate.document_path)
-    return send_from_directory(Path(current_app.config["UPLOAD_FOLDER"]) / path.parent,
+    return send_from_directory(upload_root() / path.parent,
                                path.name)
 
 

@@ -7,44 +7,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from app.accounts.models import Membership, User
 from app.audit.services import record_event
 from app.extensions import db
 from app.register.models import Community, Owner
+from proposals.attachments import KINDS, sniff_type, upload_root
 from voting.models import Ballot, ProxyMandate, Vote, VoteElector
 from voting.services.common import VotingError, now, require_open
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-#: magic bytes of the accepted mandate scans
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-)
-
-
-def document_kind(data: bytes) -> str | None:
-    """The file type by its magic bytes: pdf, png, jpg or webp; None for anything else."""
-    for magic, kind in SIGNATURES:
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 def store_document(community: Community, data: bytes) -> str:
     """Check and save a signed mandate under instance/uploads; returns its relative path."""
     if not data or len(data) > MAX_DOCUMENT_BYTES:
         raise VotingError(422, "invalid_document", "the mandate must be a file of at most 10 MB")
-    kind = document_kind(data)
-    if kind is None:
+    content_type = sniff_type(data[:16])
+    if content_type is None:
         raise VotingError(422, "invalid_document", "the mandate must be a PDF or an image")
-    relative = Path("mandates") / str(community.id) / f"{secrets.token_hex(16)}.{kind}"
-    target = Path(current_app.config["UPLOAD_FOLDER"]) / relative
+    relative = (Path("mandates") / str(community.id)
+                / f"{secrets.token_hex(16)}.{KINDS[content_type]}")
+    target = upload_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return relative.as_posix()
