@@ -1,0 +1,101 @@
+"""The law Yishi counts by, in one pure module: Art. 278 matters, thresholds and quorum, the
+strictest-of rule, notice and objection periods counted as the Civil Code counts days, exact
+percentages, and their words in zh and en (through gettext, without Flask).
+
+Nothing here imports Flask or SQLAlchemy: the voting core, the proposals and meetings
+features and the offline verifier of a vote all use these same rules.
+"""
+
+from __future__ import annotations
+
+from app.law.art278 import (
+    MATTERS,
+    QUORUM,
+    RULES,
+    Matter,
+    Missing,
+    Rule,
+    Threshold,
+    approval_met,
+    approval_share,
+    describe_quorum,
+    describe_rule,
+    describe_threshold,
+    matter_name,
+    missing_for_quorum,
+    more_than_half,
+    option_passes,
+    quorum_met,
+    quorum_required,
+    quorum_share_met,
+    share,
+    share_met,
+    strictest,
+    threshold_for_matters,
+    valid_matters,
+)
+from app.law.percent import format_percent, percent_decimal
+from app.law.periods import (
+    CHALLENGE_DAYS,
+    DEFAULT_NOTICE_DAYS,
+    DEFAULT_OBJECTION_DAYS,
+    RESULT_PUBLICATION_DAYS,
+    TEMPORARY_NOTICE_DAYS,
+    MeetingKind,
+    earliest_meeting_day,
+    end_of_period,
+    full_days_between,
+    local_day,
+    notice_period_met,
+    required_notice_days,
+    start_of_day,
+    vote_may_open_at,
+)
+from app.law.words import N_, normalize_lang, ptext, text
+
+__all__ = [
+    "CHALLENGE_DAYS",
+    "DEFAULT_NOTICE_DAYS",
+    "DEFAULT_OBJECTION_DAYS",
+    "MATTERS",
+    "N_",
+    "QUORUM",
+    "RESULT_PUBLICATION_DAYS",
+    "RULES",
+    "TEMPORARY_NOTICE_DAYS",
+    "Matter",
+    "MeetingKind",
+    "Missing",
+    "Rule",
+    "Threshold",
+    "approval_met",
+    "approval_share",
+    "describe_quorum",
+    "describe_rule",
+    "describe_threshold",
+    "earliest_meeting_day",
+    "end_of_period",
+    "format_percent",
+    "full_days_between",
+    "local_day",
+    "matter_name",
+    "missing_for_quorum",
+    "more_than_half",
+    "normalize_lang",
+    "notice_period_met",
+    "option_passes",
+    "percent_decimal",
+    "ptext",
+    "quorum_met",
+    "quorum_required",
+    "quorum_share_met",
+    "required_notice_days",
+    "share",
+    "share_met",
+    "start_of_day",
+    "strictest",
+    "text",
+    "threshold_for_matters",
+    "valid_matters",
+    "vote_may_open_at",
+]
