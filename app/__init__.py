@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # the pure modules (app.law, app.errors) import without Flask
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure the Yishi application."""
     from pathlib import Path
+
+    from flask import Flask
 
     from app.config import build_config
 
@@ -36,9 +39,10 @@ def _init_extensions(app: Flask) -> None:
     from pathlib import Path
 
     from app import db as db_setup
-    from app import i18n, security
+    from app import hooks, i18n, security
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
+    hooks.init_app(app)
     db.init_app(app)
     db_setup.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
+from app.law.percent import percent_decimal
 
 #: UI languages: code in URLs and sessions -> Babel locale
 LANGUAGES = {"zh": "zh_Hans_CN", "en": "en"}
@@ -56,13 +59,26 @@ def format_count(value: int | None) -> str:
     return format_decimal(value, locale=get_locale())
 
 
-def format_percent(value) -> str:
-    """Format a ratio (Fraction or Decimal in 0..1) as a percentage with two decimals."""
+def format_percent(value: Fraction | Decimal | int | None,
+                   whole: Fraction | Decimal | int | None = None,
+                   boundary: Fraction | None = None) -> str:
+    """A share as a percentage for the locale: `ratio|percent` or `percent(part, whole)`.
+
+    Exact and rounded half-up to two decimals, with more where the share differs from the
+    `boundary` it is judged against but would print the same (`app.law.percent`); "—" when
+    there is nothing to divide by.
+    """
     if value is None:
         return "—"
-    pct = (Decimal(value.numerator) / Decimal(value.denominator) if hasattr(value, "numerator")
-           else Decimal(value)) * 100
-    return format_decimal(pct, format="0.00", locale=get_locale()) + "%"
+    if whole is None:
+        part, whole = Fraction(value), Fraction(1)
+    else:
+        part = Fraction(value)
+    if whole == 0:
+        return "—"
+    number = percent_decimal(part, whole, boundary)
+    places = max(2, -number.as_tuple().exponent)  # type: ignore[operator]
+    return format_decimal(number, format="0." + "0" * places, locale=get_locale()) + "%"
 
 
 def format_when(value: datetime | None, fmt: str = "medium") -> str:
@@ -70,6 +86,26 @@ def format_when(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return "—"
     return format_datetime(value, fmt)
+
+
+def community_tz() -> str:
+    """The communities' time zone name (one per deployment: Asia/Shanghai by default)."""
+    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
+
+
+def community_zone() -> ZoneInfo:
+    """The communities' time zone."""
+    return ZoneInfo(community_tz())
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """A local date-time typed in a form (naive), as an aware UTC datetime."""
+    return value.replace(tzinfo=community_zone()).astimezone(UTC)
+
+
+def utc_to_local(value: datetime) -> datetime:
+    """A stored UTC datetime as the community's local time (naive, for form fields)."""
+    return value.astimezone(community_zone()).replace(tzinfo=None)
 
 
 def init_app(app: Flask) -> None:
@@ -82,6 +118,8 @@ def init_app(app: Flask) -> None:
         percent=format_percent,
         when=format_when,
     )
+
+    app.jinja_env.globals.update(percent=format_percent)
 
     @app.context_processor
     def _lang() -> dict[str, object]:

@@ -30,7 +30,7 @@ def load_meetings(result: DemoResult) -> None:
 
     minutes_api = feature("meetings.minutes", "draft_proposal_minutes", "edit_minutes",
                            "sign_minutes", "publish_minutes")
-    notice_api = feature("meetings.notices", "publish_result_notice")
+    notice_api = feature("meetings.result_notices", "publish_result_notice")
     meeting_api = feature("meetings.services", "schedule_meeting", "add_agenda_item",
                            "publish_notice")
     if minutes_api is None or notice_api is None or meeting_api is None:

@@ -34,8 +34,8 @@ def _home_section(community: Any, member: Any) -> dict[str, Any]:
 
     from app.db import utcnow
     from app.extensions import db
+    from meetings.decisions import register_items
     from meetings.models import Meeting, MeetingState
-    from meetings.register import register_items
 
     upcoming = db.session.execute(
         select(Meeting).where(Meeting.community_id == community.id,
@@ -49,12 +49,11 @@ def _home_section(community: Any, member: Any) -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     """Register the meetings feature: models, guards, pages, API, navigation."""
     from app.extensions import api, csrf
-    from app.web.nav import NAV_PROVIDERS
-    from app.web.views import HOME_SECTIONS
+    from app.hooks import hooks
     from meetings import api as meetings_api
     from meetings import (  # noqa: F401
         guards,
-        meeting_notice,
+        meeting_notices,
         minutes_views,
         models,
         public,
@@ -63,15 +62,10 @@ def init_app(app: Flask) -> None:
 
     guards.install()
     from meetings.services import check_vote_may_open
-    from voting.services.votes import OPEN_VOTE_CHECKS
 
-    if check_vote_may_open not in OPEN_VOTE_CHECKS:
-        OPEN_VOTE_CHECKS.append(check_vote_may_open)
+    hooks(app).open_vote_checks.append(check_vote_may_open)
     app.register_blueprint(views.bp)
     api.register_blueprint(meetings_api.blp, url_prefix="/api/v1")
     csrf.exempt(meetings_api.blp)
-    for provider in (_nav_meetings, _nav_register):
-        if provider not in NAV_PROVIDERS:
-            NAV_PROVIDERS.append(provider)
-    if _home_section not in HOME_SECTIONS:
-        HOME_SECTIONS.append(_home_section)
+    hooks(app).nav.extend((_nav_meetings, _nav_register))
+    hooks(app).home_sections.append(_home_section)

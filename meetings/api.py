@@ -15,10 +15,10 @@ from app.context import membership_of
 from app.extensions import db
 from app.register.models import Community
 from meetings import minutes as svc
+from meetings.decisions import minutes_for_proposal, register_items
 from meetings.errors import MeetingError
 from meetings.models import Minutes
 from meetings.permissions import can_draft_minutes, can_publish_minutes, can_view_minutes
-from meetings.register import minutes_for_proposal, register_items
 from proposals.models import Proposal
 
 blp = Blueprint("api_meetings", __name__, description="Minutes and the decision register")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
-from meetings.register import RegisterItem
+from meetings.decisions import RegisterItem
 
 ATOM = "http://www.w3.org/2005/Atom"
 

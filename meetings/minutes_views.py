@@ -15,7 +15,7 @@ from app.context import current_member, get_community_or_404, get_in_community_o
 from app.extensions import db
 from app.register.models import Community
 from meetings import minutes as svc
-from meetings import notices
+from meetings import result_notices
 from meetings.errors import MeetingError
 from meetings.forms import ActionForm, MinutesForm, NoticeForm
 from meetings.models import Minutes
@@ -82,7 +82,7 @@ def minutes_from_proposal(slug: str, proposal_id: int) -> Response:
     require(can_draft_minutes(current_member(community)))
     proposal = load_proposal(community, proposal_id)
     return _drafted(slug, lambda: svc.draft_proposal_minutes(proposal, actor=current_user),
-                    url_for("meetings.register", slug=slug))
+                    url_for("meetings.decisions", slug=slug))
 
 
 @bp.route("/c/<slug>/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
@@ -142,10 +142,10 @@ def notice_from_proposal(slug: str, proposal_id: int) -> Response:
     form = NoticeForm()
     if not form.validate_on_submit():
         flash(_("询异期须在 0 至 30 天之间"), "error")
-        return redirect(url_for("meetings.register", slug=slug))
+        return redirect(url_for("meetings.decisions", slug=slug))
     with attempt() as outcome:
-        notice = notices.publish_result_notice(proposal, actor=current_user,
+        notice = result_notices.publish_result_notice(proposal, actor=current_user,
                                                objection_days=form.objection_days.data or 0)
     if not outcome.ok:
-        return redirect(url_for("meetings.register", slug=slug))
+        return redirect(url_for("meetings.decisions", slug=slug))
     return redirect(url_for("meetings.notice_view", slug=slug, notice_id=notice.id))

@@ -9,7 +9,8 @@ from app.context import current_member, get_community_or_404, get_in_community_o
 from app.db import utcnow
 from app.forms import as_choices
 from meetings import minutes as svc
-from meetings import notices
+from meetings import result_notices
+from meetings.decisions import RegisterItem, awaiting_records, register_items, register_years
 from meetings.feed import atom_feed
 from meetings.forms import ActionForm, NoticeForm, RegisterFilterForm
 from meetings.minutes_views import minutes_allowed
@@ -21,7 +22,6 @@ from meetings.permissions import (
     can_publish_notice,
     can_view_minutes,
 )
-from meetings.register import RegisterItem, awaiting_records, register_items, register_years
 from meetings.render import markdown_html, pdf_response, qr_svg
 from meetings.views import bp
 
@@ -43,7 +43,7 @@ def _kind_label(item: RegisterItem) -> str:
 
 
 @bp.route("/c/<slug>/decisions")
-def register(slug: str) -> str:
+def decisions(slug: str) -> str:
     """The public register of decisions, minutes and notices: searchable, by year and matter."""
     community = get_community_or_404(slug)
     form = RegisterFilterForm(request.args)
@@ -68,14 +68,14 @@ def register(slug: str) -> str:
 
 
 @bp.route("/c/<slug>/decisions.atom")
-def register_feed(slug: str) -> Response:
+def decisions_feed(slug: str) -> Response:
     """The register as an Atom feed."""
     community = get_community_or_404(slug)
     items = register_items(community)[:50]
     body = atom_feed(
         title=f"{community.name} · {_('决议公示')}",
-        feed_url=url_for("meetings.register_feed", slug=slug, _external=True),
-        page_url=url_for("meetings.register", slug=slug, _external=True), items=items,
+        feed_url=url_for("meetings.decisions_feed", slug=slug, _external=True),
+        page_url=url_for("meetings.decisions", slug=slug, _external=True), items=items,
         item_url=lambda i: _item_url(slug, i, external=True),
         updated=items[0].published_at if items else community.created_at,
         kind_label=_kind_label)
@@ -123,8 +123,8 @@ def _notice_context(slug: str, notice_id: int) -> dict:
     community, notice = load_notice(slug, notice_id)
     proposal_url = url_for("web.community_home", slug=slug, _external=True).rstrip("/") + \
         f"/proposals/{notice.proposal_id}"
-    return {"community": community, "notice": notice, "c": notices.notice_content(notice),
-            "verified": notices.verify_notice(notice), "final": notice.is_final(utcnow()),
+    return {"community": community, "notice": notice, "c": result_notices.notice_content(notice),
+            "verified": result_notices.verify_notice(notice), "final": notice.is_final(utcnow()),
             "qr": qr_svg(proposal_url), "proposal_url": proposal_url}
 
 

@@ -6,7 +6,7 @@ import segno
 from flask import Response, request
 from markupsafe import Markup
 
-from proposals.markdown import render_markdown
+from app.markdown import render_markdown
 
 
 def markdown_html(text: str) -> Markup:

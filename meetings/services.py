@@ -1,7 +1,8 @@
 """Meeting services: schedule, agenda, notice, attendance with live quorum, vote gate.
 
 Services take the acting user, never commit, audit-log every committee action and raise
-`MeetingError` when refused. Minutes live in `meetings.minutes`, notices in `meetings.notices`.
+`MeetingError` when refused. Minutes live in `meetings.minutes`, result notices in
+`meetings.result_notices`.
 """
 
 from __future__ import annotations

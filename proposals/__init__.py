@@ -36,8 +36,8 @@ def _home_section(community: Any, member: Any) -> dict[str, Any] | None:
 def init_app(app: Flask) -> None:
     """Register the proposals feature: models, pages, API, navigation and home section."""
     from app.extensions import api, csrf
-    from app.web.nav import NAV_PROVIDERS
-    from app.web.views import HOME_SECTIONS
+    from app.hooks import hooks
+    from app.markdown import render_markdown
     from proposals import api as proposals_api
     from proposals import (  # noqa: F401
         comment_models,
@@ -46,16 +46,13 @@ def init_app(app: Flask) -> None:
         views_discussion,
         views_moderation,
     )
-    from proposals.labels import JINJA_GLOBALS
-    from proposals.markdown import render_markdown
-    from proposals.page import share_text
+    from proposals.presenters import share_text
+    from proposals.vocabulary import JINJA_GLOBALS
 
     app.register_blueprint(views.bp)
     api.register_blueprint(proposals_api.blp, url_prefix="/api/v1")
     csrf.exempt(proposals_api.blp)
     app.jinja_env.globals.update(JINJA_GLOBALS, share_text=share_text)
     app.jinja_env.filters["markdown"] = render_markdown
-    if _nav_item not in NAV_PROVIDERS:
-        NAV_PROVIDERS.append(_nav_item)
-    if _home_section not in HOME_SECTIONS:
-        HOME_SECTIONS.append(_home_section)
+    hooks(app).nav.append(_nav_item)
+    hooks(app).home_sections.append(_home_section)

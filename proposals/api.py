@@ -17,12 +17,12 @@ from app.extensions import db, limiter
 from app.register.models import Community
 from proposals import discussion, services
 from proposals import permissions as perm
+from proposals.api_json import comment_json, proposal_json
 from proposals.comment_models import Comment
 from proposals.errors import ProposalError, to_hundredths
 from proposals.models import Proposal
+from proposals.queries import comments_page, load_proposal
 from proposals.ratelimit import comment_key, comment_limit
-from proposals.reading import comments_page, load_proposal
-from proposals.serialize import comment_json, proposal_json
 
 blp = Blueprint("api_proposals", __name__, description="Proposals and discussion")
 

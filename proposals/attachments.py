@@ -10,38 +10,18 @@ from flask import current_app
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.extensions import db
+from app.storage import KINDS, sniff_type, upload_root
 from proposals.errors import ProposalError
 from proposals.models import Proposal, ProposalAttachment
 from proposals.states import EDITABLE
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-#: content type -> file extension of the accepted kinds
-KINDS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
-         "image/webp": "webp"}
-
-
-def sniff_type(head: bytes) -> str | None:
-    """The content type from the file's first bytes (magic numbers), or None. Pure."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def _clean_name(filename: str) -> str:
     name = Path(filename.replace("\\", "/")).name.strip()
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>')
     return name[:200] or "attachment"
-
-
-def upload_root() -> Path:
-    """The folder under which each community's uploads live."""
-    return Path(current_app.config["UPLOAD_FOLDER"])
 
 
 def attachment_path(community_id: int, attachment: ProposalAttachment) -> Path:

@@ -9,9 +9,9 @@ from app.accounts.models import Role, User
 from app.audit.services import record_event
 from app.db import utcnow
 from app.extensions import db
+from app.markdown import render_markdown
 from proposals.comment_models import Comment, CommentReport, CommentRevision, Stance
 from proposals.errors import ProposalError
-from proposals.markdown import render_markdown
 from proposals.models import Leaning, Proposal, ProposalOption, ProposalState
 from proposals.states import DISCUSSABLE
 

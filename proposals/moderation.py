@@ -19,7 +19,7 @@ from proposals.comment_models import Comment, CommentReport
 from proposals.discussion import resolve_reports
 from proposals.errors import ProposalError
 from proposals.models import Proposal
-from proposals.reading import Page, _pages
+from proposals.queries import Page, _pages
 
 REPORTS_PER_PAGE = 20
 

@@ -11,24 +11,20 @@ from wtforms.fields.choices import SelectChoice
 
 from app.context import current_member, get_community_or_404, require
 from app.forms import as_choices
+from app.hooks import hooks
 from app.register.models import Community
 from app.web.actions import Outcome, committed
 from proposals import permissions as perm
 from proposals import services
 from proposals.errors import ProposalError
 from proposals.forms import OptionForm, ProposalFields, ProposalForm, TransitionForm
-from proposals.labels import error_text
 from proposals.models import Proposal, ProposalOption
 from proposals.moderation import open_report_count
-from proposals.page import compare_rows, proposal_context
-from proposals.reading import load_proposal
+from proposals.presenters import compare_rows, proposal_context
+from proposals.queries import load_proposal
+from proposals.vocabulary import error_text
 
 bp = Blueprint("proposals", __name__)
-
-#: Panels other features add to the proposal page (the vote): callables
-#: (community, member, proposal) -> dict with "template" and its context, or None.
-PROPOSAL_PANELS: list = []
-
 
 def load(slug: str, proposal_id: int) -> tuple[Community, object, Proposal]:
     """The community, the member and a proposal they may view (404 / 403 otherwise)."""
@@ -99,7 +95,7 @@ def show(slug: str, proposal_id: int) -> str:
     community, member, proposal = load(slug, proposal_id)
     page = request.args.get("page", 1, type=int) or 1
     context = proposal_context(community, member, proposal, page=page)
-    panels = [panel(community, member, proposal) for panel in PROPOSAL_PANELS]
+    panels = [panel(community, member, proposal) for panel in hooks().proposal_panels]
     return render_template("proposals/show.html", panels=[p for p in panels if p], **context)
 
 

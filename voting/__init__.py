@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Register the voting models, pages, JSON API and CLI."""
     from app.extensions import api, csrf
-    from proposals.views import PROPOSAL_PANELS
+    from app.hooks import hooks
     from voting import api as voting_api
     from voting import models, views  # noqa: F401
     from voting.cli import votes_cli
@@ -24,5 +24,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(votes_cli)
     app.register_blueprint(views.bp)
     app.jinja_env.globals.update(views.JINJA_GLOBALS)
-    if views.vote_panel not in PROPOSAL_PANELS:
-        PROPOSAL_PANELS.append(views.vote_panel)
+    hooks(app).proposal_panels.append(views.vote_panel)

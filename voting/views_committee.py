@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.context import current_member, get_community_or_404, require
 from app.db import in_write_transaction
 from app.extensions import db
-from proposals.reading import load_proposal
+from proposals.queries import load_proposal
 from voting import permissions as perm
 from voting.forms import ConfirmForm, OpenVoteForm, ResolveConflictForm, ballot_form
 from voting.models import BallotConflict, VoteState

@@ -22,7 +22,7 @@ from app.context import current_member, get_community_or_404, require
 from app.extensions import db
 from app.permissions import is_staff
 from app.register.models import VoteChangePolicy
-from proposals.attachments import upload_root
+from app.storage import upload_root
 from voting import permissions as perm
 from voting.forms import ConfirmForm, MandateForm, ballot_form, choices_to_data
 from voting.models import BallotConflict

@@ -8,6 +8,8 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from app.errors import DomainError
+
 API_PREFIX = "/api/"
 
 
@@ -77,6 +79,18 @@ def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     return json_error(status, code, error.description or error.name, headers)
 
 
+def handle_domain_error(error: DomainError) -> ResponseReturnValue:
+    """A refusal that escaped its unit of work: JSON under /api/, else an error page."""
+    from app.extensions import db
+
+    db.session.rollback()
+    if is_api_request():
+        return json_error(error.status, error.code, error.message)
+    from app.web.errors import render_refusal_page
+
+    return render_refusal_page(error)
+
+
 def handle_unexpected_exception(error: Exception) -> ResponseReturnValue:
     """A bug inside an API view: log it, roll back, answer JSON 500 (pages re-raise)."""
     if not is_api_request():
@@ -109,4 +123,5 @@ def _flatten(messages: object, prefix: str = "") -> list[str]:
 def init_app(app: Flask) -> None:
     """Route every HTTP error through `handle_http_exception`, API bugs to a JSON 500."""
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected_exception)

@@ -40,15 +40,13 @@ def members_nav(community: Community, member: Membership | None) -> NavItem | No
 
 def init_app(app: Flask) -> None:
     """Register the register's blueprint, CLI, navigation links and template helpers."""
+    from app.hooks import hooks
     from app.register import cli, messages, models, views  # noqa: F401
-    from app.web.nav import NAV_PROVIDERS
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.community_cli)
     app.cli.add_command(cli.register_cli)
-    for provider in (register_nav, members_nav):
-        if provider not in NAV_PROVIDERS:
-            NAV_PROVIDERS.append(provider)
+    hooks(app).nav.extend((register_nav, members_nav))
     app.jinja_env.globals.update(unit_kind_label=messages.kind_label,
                                  unit_status_label=messages.status_label,
                                  area_source_label=messages.source_label)

@@ -6,6 +6,8 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.errors import DomainError
+
 
 def render_error_page(error: HTTPException):
     """Render an HTTP error as a page."""
@@ -13,6 +15,12 @@ def render_error_page(error: HTTPException):
         return error
     return render_template("errors/error.html", code=error.code, error=error,
                            csrf=isinstance(error, CSRFError)), error.code
+
+
+def render_refusal_page(error: DomainError) -> tuple[str, int]:
+    """A refused operation outside a form (`app.uow.perform` handles those): its message."""
+    return render_template("errors/error.html", code=error.status, error=None,
+                           message=error.message, csrf=False), error.status
 
 
 def init_app(app: Flask) -> None:

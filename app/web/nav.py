@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
 from app.accounts.models import Role
 from app.context import current_member
+from app.hooks import hooks
 
 
 @dataclass(frozen=True)
@@ -19,14 +19,10 @@ class NavItem:
     label: str
 
 
-#: callables (community, member) -> NavItem | None, appended by each feature's init_app
-NAV_PROVIDERS: list[Callable] = []
-
-
 def community_nav_items(community) -> list[NavItem]:
     """The links the current user may follow in this community."""
     member = current_member(community)
-    items = [provider(community, member) for provider in NAV_PROVIDERS]
+    items = [provider(community, member) for provider in hooks().nav]
     return [item for item in items if item is not None]
 
 

@@ -9,16 +9,12 @@ from sqlalchemy import select
 from app.accounts.models import Membership
 from app.context import current_member, get_community_or_404, require
 from app.extensions import db
+from app.hooks import hooks
 from app.permissions import can_view_community, is_staff
 from app.register.models import Community
 from app.register.services import community_electorate
 
 bp = Blueprint("web", __name__)
-
-#: Sections other features add to the community home: callables (community, member) -> dict
-#: with "template" and its context; registered by proposals, voting and meetings.
-HOME_SECTIONS: list = []
-
 
 @bp.route("/")
 def home() -> str:
@@ -38,7 +34,7 @@ def community_home(slug: str) -> str:
     member = current_member(community)
     require(can_view_community(member))
     electorate = community_electorate(community)
-    sections = [section(community, member) for section in HOME_SECTIONS]
+    sections = [section(community, member) for section in hooks().home_sections]
     return render_template("web/community_home.html", community=community, member=member,
                            electorate=electorate, sections=[s for s in sections if s],
                            is_staff=is_staff(member))

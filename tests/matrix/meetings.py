@@ -12,7 +12,7 @@ from typing import Any
 from app.db import utcnow
 from app.extensions import db
 from meetings import minutes as svc
-from meetings import notices, services
+from meetings import result_notices, services
 from proposals.models import Proposal
 from tests.matrix import EVERYONE, MEMBERS, STAFF, Route, World
 from tests.matrix.voting import closed_vote, in_deliberation
@@ -69,7 +69,7 @@ def published(world: World) -> dict[str, Any]:
 
     minutes = db.session.get(Minutes, params["minutes_id"])
     svc.publish_minutes(minutes, actor=world.user("committee"))
-    notice = notices.publish_result_notice(minutes.proposal, actor=world.user("committee"))
+    notice = result_notices.publish_result_notice(minutes.proposal, actor=world.user("committee"))
     return {**params, "notice_id": notice.id}
 
 
@@ -150,8 +150,8 @@ MATRIX = [
           setup=published),
     Route("meetings.notice_pdf", "GET", f"{C}/notices/{{notice_id}}.pdf", EVERYONE,
           setup=published),
-    Route("meetings.register", "GET", f"{C}/decisions", EVERYONE, setup=published),
-    Route("meetings.register_feed", "GET", f"{C}/decisions.atom", EVERYONE, setup=published),
+    Route("meetings.decisions", "GET", f"{C}/decisions", EVERYONE, setup=published),
+    Route("meetings.decisions_feed", "GET", f"{C}/decisions.atom", EVERYONE, setup=published),
     Route("api_meetings.create_minutes", "POST", "/api/v1/proposals/{proposal_id}/minutes",
           STAFF, setup=closed),
     Route("api_meetings.publish", "POST", "/api/v1/minutes/{minutes_id}/publish", STAFF,

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from meetings import notices
+from meetings import result_notices
 from tests.meetings.helpers import build, closed_vote
 
 
@@ -73,7 +73,7 @@ def test_decisions_list(client, world) -> None:  # noqa: ANN001
         from app.extensions import db
         from proposals.models import Proposal
 
-        notices.publish_result_notice(db.session.get(Proposal, world["p"]), actor=None)
+        result_notices.publish_result_notice(db.session.get(Proposal, world["p"]), actor=None)
         db.session.commit()
     items = client.get("/api/v1/communities/spj/decisions").get_json()
     assert len(items) == 1

@@ -9,7 +9,7 @@ import pytest
 from app.db import utcnow
 from app.extensions import db
 from meetings import minutes as svc
-from meetings import notices, services
+from meetings import result_notices, services
 from tests.factories import login
 from tests.meetings.helpers import build, closed_vote
 
@@ -28,7 +28,7 @@ def site(client, make_community, make_user):  # noqa: ANN001, ANN201
         published = svc.draft_proposal_minutes(world.proposal, actor=world.chair)
         svc.publish_minutes(published, actor=world.chair)
         draft = svc.draft_meeting_minutes(meeting, actor=world.chair)
-        notice = notices.publish_result_notice(world.proposal, actor=world.chair)
+        notice = result_notices.publish_result_notice(world.proposal, actor=world.chair)
         db.session.commit()
         return {"m": meeting.id, "pub": published.id, "draft": draft.id, "n": notice.id,
                 "p": world.proposal.id, "other_p": other.proposal.id}

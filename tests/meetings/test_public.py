@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from meetings import minutes as svc
-from meetings import notices
+from meetings import result_notices
 from meetings.errors import MeetingError
 from tests.meetings.helpers import build, closed_vote
 
@@ -22,7 +22,7 @@ def published(client, make_community, make_user):  # noqa: ANN001, ANN201
     with client.application.test_request_context("/"):
         world = build(make_community, make_user)
         closed_vote(world)
-        notice = notices.publish_result_notice(world.proposal, actor=world.chair,
+        notice = result_notices.publish_result_notice(world.proposal, actor=world.chair,
                                                objection_days=7)
         minutes = svc.draft_proposal_minutes(world.proposal, actor=world.chair)
         svc.publish_minutes(minutes, actor=world.chair)
@@ -36,7 +36,7 @@ def test_publishing_the_notice_adopts_or_rejects_the_proposal(client, published)
 
     with client.application.app_context():
         proposal = db.session.get(Proposal, published["proposal_id"])
-        notice = db.session.get(notices.ResultNotice, published["notice_id"])
+        notice = db.session.get(result_notices.ResultNotice, published["notice_id"])
         assert proposal.state.value == ("adopted" if notice.passed else "rejected")
         last = proposal.transitions[-1]
         assert last.from_state.value == "closed"
@@ -85,15 +85,15 @@ def test_notice_hash_and_one_per_vote(client, published) -> None:  # noqa: ANN00
 
     with client.application.test_request_context("/"):
         notice = db.session.get(ResultNotice, published["notice_id"])
-        assert notices.verify_notice(notice)
+        assert result_notices.verify_notice(notice)
         from datetime import timedelta
 
         ends = notice.objection_ends_at  # published with a 7-day objection period
         assert ends - notice.published_at == timedelta(days=7)
         assert not notice.is_final(ends - timedelta(seconds=1)) and notice.is_final(ends)
-        assert notices.notice_content(notice)["participation"]["headcount"] == 2
+        assert result_notices.notice_content(notice)["participation"]["headcount"] == 2
         with pytest.raises(MeetingError):
-            notices.publish_result_notice(notice.proposal, actor=None)
+            result_notices.publish_result_notice(notice.proposal, actor=None)
         notice.content = notice.content.replace("2", "3")
         with pytest.raises(MeetingError):
             db.session.flush()

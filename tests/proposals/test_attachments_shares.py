@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from proposals.attachments import sniff_type
+from app.storage import sniff_type
 from proposals.models import FundingSource, ProposalAttachment
 from proposals.shares import FROM_FUND, NOTHING, PAID_BY_OWNERS, ShareBasis, compute_share
 from tests.factories import login

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from proposals import discussion, reading
+from proposals import discussion, queries
 from proposals.comment_models import Comment, CommentRevision
 from proposals.errors import ProposalError
 from proposals.services import transition_proposal
@@ -32,7 +32,7 @@ def test_replies_nest_three_levels_then_refuse(world, make_proposal) -> None:  #
     with pytest.raises(ProposalError) as exc:
         _post(proposal, world.owner, parent=r3)
     assert exc.value.code == "reply_too_deep"
-    page = reading.comment_threads(proposal)
+    page = queries.comment_threads(proposal)
     assert page.items[0].replies[0].replies[0].replies[0].comment.id == r3.id
 
 
@@ -110,7 +110,7 @@ def test_stance_summary_ignores_hidden_and_deleted(world, make_proposal) -> None
     discussion.delete_comment(gone, world.owner2)
     _post(proposal, world.owner, stance="question")
     db.session.commit()
-    summary = reading.stance_summary(proposal)
+    summary = queries.stance_summary(proposal)
     assert summary[a.id] == {"support": 1, "oppose": 1, "question": 0}
     assert summary[None]["question"] == 1
 
@@ -121,9 +121,9 @@ def test_leanings_change_and_close_with_voting(client, world, make_proposal) -> 
     login(client, "zhang")
     client.post(f"/c/spj/proposals/{proposal.id}/leaning", data={"option_id": a.id})
     client.post(f"/c/spj/proposals/{proposal.id}/leaning", data={"option_id": b.id})
-    assert reading.leaning_counts(proposal) == {b.id: 1}
+    assert queries.leaning_counts(proposal) == {b.id: 1}
     client.post(f"/c/spj/proposals/{proposal.id}/leaning", data={"withdraw": "1"})
-    assert reading.leaning_counts(proposal) == {}
+    assert queries.leaning_counts(proposal) == {}
     switch_user(client, "zuhu")  # residents have no leaning
     assert client.post(f"/c/spj/proposals/{proposal.id}/leaning",
                        data={"option_id": a.id}).status_code == 403
@@ -140,7 +140,7 @@ def test_official_reply_only_for_committee(world, make_proposal) -> None:  # noq
         _post(proposal, world.owner, official=True)
     official = _post(proposal, world.committee, role="committee", official=True)
     _post(proposal, world.owner)
-    first = reading.comment_threads(proposal).items[0].comment
+    first = queries.comment_threads(proposal).items[0].comment
     assert first.id == official.id and first.is_official
 
 
@@ -148,9 +148,9 @@ def test_pagination_of_threads(world, make_proposal) -> None:  # noqa: ANN001
     proposal = make_proposal()
     for i in range(25):
         _post(proposal, world.owner, body=f"第{i}条")
-    page2 = reading.comment_threads(proposal, page=2)
+    page2 = queries.comment_threads(proposal, page=2)
     assert page2.pages == 2 and len(page2.items) == 5
-    assert reading.comment_threads(proposal, page=99).page == 2
+    assert queries.comment_threads(proposal, page=99).page == 2
 
 
 def test_discussion_closed_outside_deliberation(world, make_proposal) -> None:  # noqa: ANN001

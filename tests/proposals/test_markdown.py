@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from proposals.markdown import ALLOWED_TAGS, render_markdown
+from app.markdown import ALLOWED_TAGS, render_markdown
 
 PAYLOADS = [
     "<script>alert(1)</script>",

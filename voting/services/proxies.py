@@ -13,7 +13,7 @@ from app.accounts.models import Membership, User
 from app.audit.services import record_event
 from app.extensions import db
 from app.register.models import Community, Owner
-from proposals.attachments import KINDS, sniff_type, upload_root
+from app.storage import KINDS, sniff_type, upload_root
 from voting.models import Ballot, ProxyMandate, Vote, VoteElector
 from voting.services.common import VotingError, now, require_open
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import insert, select
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.extensions import db
+from app.hooks import hooks
 from app.register.electorate import compute_electorate
 from app.register.models import Owner, ParkingArea
 from app.register.services import unit_rows
@@ -21,15 +21,11 @@ from voting.counting import get_method, threshold_for_matters
 from voting.models import BallotConflict, Vote, VoteElector, VoteState
 from voting.services.common import VotingError, now
 
-#: Checks run before a vote opens, appended by later features (meetings: the notice period of
-#: an owners' assembly). Each is called as check(proposal, closes_at) and refuses by raising a
-#: ValueError carrying `code`, `message` and, optionally, an HTTP-like `status`.
-OPEN_VOTE_CHECKS: list[Callable[[Proposal, datetime], None]] = []
-
 
 def _run_open_checks(proposal: Proposal, closes_at: datetime) -> None:
-    """Run every registered pre-open check, turning a refusal into a VotingError."""
-    for check in OPEN_VOTE_CHECKS:
+    """Run the app's pre-open checks (`hooks().open_vote_checks`; meetings adds the notice
+    period of an owners' assembly), turning a refusal into a VotingError."""
+    for check in hooks().open_vote_checks:
         try:
             check(proposal, closes_at)
         except ValueError as error:

@@ -33,7 +33,7 @@ def option_json(option: ProposalOption) -> dict[str, Any]:
 
 def proposal_json(community: Community, proposal: Proposal) -> dict[str, Any]:
     """A proposal with its options and the threshold in words (Chinese)."""
-    from proposals.markdown import render_markdown
+    from app.markdown import render_markdown
 
     return {
         "id": proposal.id, "community": community.slug, "title": proposal.title,

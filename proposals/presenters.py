@@ -9,16 +9,16 @@ from flask_babel import gettext as _
 
 from app.forms import as_choices
 from app.i18n import format_area, format_money
+from app.markdown import render_markdown
 from app.permissions import is_staff
 from app.register.models import Community
 from proposals import permissions as perm
-from proposals import reading
+from proposals import queries
 from proposals.forms import ActionForm, AttachmentForm, CommentForm, LeaningForm, ReasonForm
-from proposals.labels import funding_label
-from proposals.markdown import render_markdown
 from proposals.models import Proposal
 from proposals.shares import AT_MOST, FROM_FUND, NOTHING, PAID_BY_OWNERS, Share, shares_for
 from proposals.states import manual_moves
+from proposals.vocabulary import funding_label
 
 
 def proposal_context(community: Community, member: Any, proposal: Proposal, *, page: int = 1,
@@ -32,10 +32,10 @@ def proposal_context(community: Community, member: Any, proposal: Proposal, *, p
         "body_html": render_markdown(proposal.body), "basis": basis, "shares": shares,
         "is_staff": staff, "can_edit": perm.can_edit_proposal(member, proposal),
         "moves": manual_moves(proposal.state) if staff else [],
-        "attachments": reading.attachments_of(proposal),
-        "leanings": reading.leaning_counts(proposal),
+        "attachments": queries.attachments_of(proposal),
+        "leanings": queries.leaning_counts(proposal),
         "can_lean": perm.can_lean(member, proposal),
-        "my_leaning": reading.my_leaning(proposal, getattr(member, "owner_id", None)),
+        "my_leaning": queries.my_leaning(proposal, getattr(member, "owner_id", None)),
         "action_form": ActionForm(),
     }
     if context["can_lean"]:
@@ -46,14 +46,14 @@ def proposal_context(community: Community, member: Any, proposal: Proposal, *, p
     if context["can_edit"]:
         context["attachment_form"] = AttachmentForm()
     if with_discussion:
-        threads = reading.comment_threads(proposal, page)
-        ids = reading.thread_ids(threads.items)
+        threads = queries.comment_threads(proposal, page)
+        ids = queries.thread_ids(threads.items)
         comment_form = CommentForm()
         comment_form.option_id.choices = as_choices([(0, _("整个议题"))] + [
             (o.id, o.title) for o in proposal.options])
         context.update(
-            threads=threads, stances=reading.stance_summary(proposal),
-            reports=reading.report_counts(ids) if staff else {},
+            threads=threads, stances=queries.stance_summary(proposal),
+            reports=queries.report_counts(ids) if staff else {},
             can_comment=perm.can_comment(member, proposal, community),
             comment_form=comment_form, reason_form=ReasonForm(),
             options_by_id={o.id: o for o in proposal.options},

@@ -1,5 +1,5 @@
 """Markdown to safe HTML: markdown-it-py (CommonMark + tables, raw HTML off), then nh3 with an
-allow-list. Proposals, comments and minutes all render through here."""
+allow-list. Proposals, comments, minutes and notices all render through here."""
 
 from __future__ import annotations
 
