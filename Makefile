@@ -4,14 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+RUN_STAMP := $(VENV)/.run-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 PG_SOCKET ?= /var/run/postgresql
 TEST_WORKERS ?= 2
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@/postgres?host=$(PG_SOCKET)
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 APT_TEST := chromium poppler-utils
 
-.PHONY: run test test-sqlite test-postgres lint bench venv system-runtime system-test \
+.PHONY: run test test-sqlite test-postgres lint bench venv venv-dev system-runtime system-test \
 	translations extract-messages postgres redis clean
 
 ## make run: venv, install, migrate, demo when empty, serve on http://127.0.0.1:5000
@@ -22,7 +23,7 @@ run: venv system-runtime translations
 		--workers 2 --access-logfile - wsgi:app
 
 ## make test: install what the tests need, lint, run the suite on SQLite and on PostgreSQL
-test: venv system-runtime system-test translations lint test-sqlite test-postgres
+test: venv-dev system-runtime system-test translations lint test-sqlite test-postgres
 
 test-sqlite: redis
 	YISHI_TEST_DB=sqlite $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
@@ -31,17 +32,28 @@ test-postgres: postgres redis
 	YISHI_TEST_DB=postgres TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' \
 		$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
-lint: venv
+## make lint: ruff and the type checker (mypy: app/, proposals/, voting/, meetings/)
+lint: venv-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
-venv: $(STAMP)
+# requirements.txt: what the app needs to run (make run); requirements-dev.txt adds the
+# tests, benchmarks and linters (make test, make bench, make lint).
+venv: $(RUN_STAMP)
 
-$(STAMP): requirements.txt
+venv-dev: $(DEV_STAMP)
+
+$(RUN_STAMP): requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	rm -f $(VENV)/.run-*
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.dev-*
+	touch $(DEV_STAMP)
 
 # Debian packages: Pango and CJK fonts for PDFs; Chromium and pdftotext for the tests.
 system-runtime:
@@ -86,14 +98,14 @@ translations: venv
 extract-messages: venv
 	@if [ "$(FEATURE)" = core ]; then cfg=babel.cfg; dir=translations; \
 	 else cfg=$(FEATURE)/babel.cfg; dir=$(FEATURE)/translations; fi; \
-	 $(VENV)/bin/pybabel extract -F $$cfg -k _l -k lazy_gettext -o $$dir/messages.pot . && \
+	 $(VENV)/bin/pybabel extract -F $$cfg -k _l -k lazy_gettext -k N_ -o $$dir/messages.pot . && \
 	 if [ -f $$dir/en/LC_MESSAGES/messages.po ]; then \
 	   $(VENV)/bin/pybabel update -i $$dir/messages.pot -d $$dir -l en --no-fuzzy-matching; \
 	 else $(VENV)/bin/pybabel init -i $$dir/messages.pot -d $$dir -l en; fi
 
 ## make bench: benchmarks (not tests); prints tables, writes bench-results/latest.json
 ## (BENCH_ARGS="--quick" for a short smoke run; `$(PY) -m bench --help` lists the options)
-bench: venv postgres
+bench: venv-dev postgres
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.db import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.register.models import Community, Owner
 from app.types import UTCDateTime, str_enum
 from meetings.rules import MeetingKind
@@ -45,7 +45,7 @@ class MinutesState(enum.StrEnum):
     PUBLISHED = "published"
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """An owners' assembly, a committee meeting or a deliberation meeting."""
 
     __tablename__ = "meeting"
@@ -78,7 +78,7 @@ class Meeting(db.Model):
         back_populates="meeting", order_by="Attendance.id")
 
 
-class MeetingAgendaItem(db.Model):
+class MeetingAgendaItem(Model):
     """A proposal on a meeting's agenda."""
 
     __tablename__ = "meeting_agenda_item"
@@ -93,7 +93,7 @@ class MeetingAgendaItem(db.Model):
     proposal: Mapped[Proposal] = relationship()
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """One owner (assembly) or committee member (committee meeting) ticked as present."""
 
     __tablename__ = "meeting_attendance"
@@ -114,7 +114,7 @@ class Attendance(db.Model):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
 
-class Minutes(db.Model):
+class Minutes(Model):
     """Minutes (会议纪要) of a meeting, or of a vote held outside a meeting (its proposal)."""
 
     __tablename__ = "minutes"
@@ -153,7 +153,7 @@ class Minutes(db.Model):
         return self.state == MinutesState.PUBLISHED
 
 
-class MinutesRevision(db.Model):
+class MinutesRevision(Model):
     """One saved version of a draft's text: who wrote it, when."""
 
     __tablename__ = "minutes_revision"
@@ -171,7 +171,7 @@ class MinutesRevision(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class MinutesSignature(db.Model):
+class MinutesSignature(Model):
     """A signature: who signed which text (its sha256), in what role, when."""
 
     __tablename__ = "minutes_signature"
@@ -190,7 +190,7 @@ class MinutesSignature(db.Model):
     user: Mapped[User] = relationship()
 
 
-class ResultNotice(db.Model):
+class ResultNotice(Model):
     """A result notice (表决结果公告) of a closed vote: a frozen, hashed snapshot."""
 
     __tablename__ = "result_notice"

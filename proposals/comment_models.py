@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.db import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.types import UTCDateTime, str_enum
 
 
@@ -22,7 +22,7 @@ class Stance(enum.StrEnum):
     QUESTION = "question"
 
 
-class Comment(db.Model):
+class Comment(Model):
     """A comment in a proposal's discussion; replies hang off a parent, threads off a root."""
 
     __tablename__ = "proposal_comment"
@@ -70,7 +70,7 @@ class Comment(db.Model):
         return self.pinned_at is not None
 
 
-class CommentRevision(db.Model):
+class CommentRevision(Model):
     """An earlier text of an edited comment."""
 
     __tablename__ = "proposal_comment_revision"
@@ -83,7 +83,7 @@ class CommentRevision(db.Model):
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
-class CommentReport(db.Model):
+class CommentReport(Model):
     """A member's report of a comment to the committee."""
 
     __tablename__ = "proposal_comment_report"

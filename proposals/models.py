@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.db import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.register.models import Community
 from app.types import Area, Money, UTCDateTime, str_enum
 
@@ -40,7 +40,7 @@ class FundingSource(enum.StrEnum):
 
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """A matter the owners deliberate and decide."""
 
     __tablename__ = "proposal"
@@ -75,7 +75,7 @@ class Proposal(db.Model):
         return not self.matters
 
 
-class ProposalOption(db.Model):
+class ProposalOption(Model):
     """One option (方案) of a proposal, with what it costs and what it takes away."""
 
     __tablename__ = "proposal_option"
@@ -103,7 +103,7 @@ class ProposalOption(db.Model):
     proposal: Mapped[Proposal] = relationship(back_populates="options")
 
 
-class ProposalTransition(db.Model):
+class ProposalTransition(Model):
     """A change of state: who moved the proposal, when, from where to where."""
 
     __tablename__ = "proposal_transition"
@@ -121,7 +121,7 @@ class ProposalTransition(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class ProposalAttachment(db.Model):
+class ProposalAttachment(Model):
     """A file attached to a proposal (a quote, a site plan): PDF or image, under instance/."""
 
     __tablename__ = "proposal_attachment"
@@ -140,7 +140,7 @@ class ProposalAttachment(db.Model):
     proposal: Mapped[Proposal] = relationship()
 
 
-class Leaning(db.Model):
+class Leaning(Model):
     """An owner's non-binding leaning (意向) towards one option; changeable, never a vote."""
 
     __tablename__ = "proposal_leaning"

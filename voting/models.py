@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.db import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.types import Area, UTCDateTime, str_enum
 from proposals.models import Proposal
 
@@ -54,7 +54,7 @@ class ConflictKept(enum.StrEnum):
 
 
 
-class Vote(db.Model):
+class Vote(Model):
     """An owner vote on one proposal, with the electorate frozen when it opened."""
 
     __tablename__ = "vote"
@@ -90,7 +90,7 @@ class Vote(db.Model):
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
 
 
-class VoteElector(db.Model):
+class VoteElector(Model):
     """One person of a vote's electorate as frozen at open: owner, summed area, unit labels."""
 
     __tablename__ = "vote_elector"
@@ -109,7 +109,7 @@ class VoteElector(db.Model):
     unit_labels: Mapped[str] = mapped_column(Text)
 
 
-class ProxyMandate(db.Model):
+class ProxyMandate(Model):
     """A written authorisation: an owner lets a person vote for them in one vote or a period."""
 
     __tablename__ = "proxy_mandate"
@@ -151,7 +151,7 @@ class BallotContent:
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
-class Ballot(BallotContent, db.Model):
+class Ballot(BallotContent, Model):
     """The counted ballot of one elector in one vote (exactly one: UNIQUE(vote, elector))."""
 
     __tablename__ = "ballot"
@@ -173,7 +173,7 @@ class Ballot(BallotContent, db.Model):
     mandate: Mapped[ProxyMandate | None] = relationship()
 
 
-class BallotChoice(db.Model):
+class BallotChoice(Model):
     """How a counted ballot counts for one option; the tally is a GROUP BY over these rows.
 
     `side` is agree | oppose | abstain (a single-choice ballot for another option has no row
@@ -192,7 +192,7 @@ class BallotChoice(db.Model):
     rank: Mapped[int | None] = mapped_column(Integer)
 
 
-class BallotRevision(BallotContent, db.Model):
+class BallotRevision(BallotContent, Model):
     """A superseded or voided version of a counted ballot, kept for the record."""
 
     __tablename__ = "ballot_revision"
@@ -206,7 +206,7 @@ class BallotRevision(BallotContent, db.Model):
     reason: Mapped[str] = mapped_column(String(20), default="changed")
 
 
-class BallotConflict(BallotContent, db.Model):
+class BallotConflict(BallotContent, Model):
     """A second ballot of another channel for an owner who already has one: held, not counted.
 
     The committee keeps one; the other is void, with who, when and why recorded here.

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.register.models import Community, Owner
 from app.types import UTCDateTime, str_enum
 
@@ -26,7 +26,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in; their roles live in memberships, one per community."""
 
     __tablename__ = "user_account"
@@ -64,7 +64,7 @@ class User(UserMixin, db.Model):
         return self.display_name or self.username
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role in one community, and the register owner they are linked to."""
 
     __tablename__ = "membership"
@@ -83,7 +83,7 @@ class Membership(db.Model):
     owner: Mapped[Owner | None] = relationship()
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
@@ -98,7 +98,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class ClaimCode(db.Model):
+class ClaimCode(Model):
     """A one-time code the committee prints for an owner, to link their account."""
 
     __tablename__ = "claim_code"

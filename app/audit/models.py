@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.types import UTCDateTime
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what, when; `entry_hash` covers this entry and the previous hash."""
 
     __tablename__ = "audit_entry"

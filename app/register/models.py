@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.register.electorate import DEVELOPER_REF
 from app.types import Area, UTCDateTime, str_enum
 
@@ -55,7 +55,7 @@ class UnitStatus(enum.StrEnum):
 
 
 
-class Community(db.Model):
+class Community(Model):
     """A residential community (小区) with its own settings; everything else hangs off it."""
 
     __tablename__ = "community"
@@ -91,7 +91,7 @@ class Community(db.Model):
         return f"<Community {self.slug}>"
 
 
-class Building(db.Model):
+class Building(Model):
     """A building (楼栋) of a community; the unit of partial scopes."""
 
     __tablename__ = "building"
@@ -105,7 +105,7 @@ class Building(db.Model):
     units: Mapped[list[Unit]] = relationship(back_populates="building")
 
 
-class Owner(db.Model):
+class Owner(Model):
     """One person for headcount: an owner, co-owners of a unit together, or the developer."""
 
     __tablename__ = "owner"
@@ -133,7 +133,7 @@ class Owner(db.Model):
         return [n.strip() for n in self.names.split(";") if n.strip()]
 
 
-class Unit(db.Model):
+class Unit(Model):
     """An exclusive unit (专有部分): a flat, a shop or a parking space."""
 
     __tablename__ = "unit"
