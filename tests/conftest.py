@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -141,6 +142,27 @@ def ctx(app: Flask) -> Iterator[Flask]:
     with app.app_context():
         yield app
         db.session.remove()
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Coordinates]:
+    """The one clock seam: time stands still at the real now; `clock.shift(timedelta(...))`
+    or `clock.move_to(moment)` moves it for the app and the test alike."""
+    from app.db import utcnow
+
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        yield traveller
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`postgres_only` tests need PostgreSQL's row locks: deselected (and counted) elsewhere."""
+    if BACKEND == "postgres":
+        return
+    keep = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    dropped = [item for item in items if item.get_closest_marker("postgres_only") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 pytest_plugins = ["tests.factories"]

@@ -56,7 +56,6 @@ def _a_backend_waits_on_a_lock(app) -> bool:  # noqa: ANN001
     return waiting > 0
 
 
-@pytest.mark.postgres_only
 @pytest.mark.parametrize("second", ["same_owner", "proxy"])
 def test_second_insert_blocks_on_the_unique_key_and_loses(app, world, second) -> None:  # noqa: ANN001
     """Deterministic interleaving: A has inserted (uncommitted) before B even starts."""
@@ -110,7 +109,6 @@ def test_second_insert_blocks_on_the_unique_key_and_loses(app, world, second) ->
     assert _ballots_per_elector(vote_id) == {"o1": 1}
 
 
-@pytest.mark.postgres_only
 @pytest.mark.parametrize("policy", ["final", "allowed"])
 def test_concurrent_requests_leave_one_ballot_per_owner(app, world, policy) -> None:  # noqa: ANN001
     """Through the HTTP stack: co-owners at once, one owner twice, a proxy and the owner."""
