@@ -39,10 +39,11 @@ def _init_extensions(app: Flask) -> None:
     from pathlib import Path
 
     from app import db as db_setup
-    from app import hooks, i18n, security
+    from app import hooks, i18n, ids, security
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     hooks.init_app(app)
+    ids.init_app(app)
     db.init_app(app)
     db_setup.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

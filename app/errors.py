@@ -69,10 +69,16 @@ class InvalidInput(DomainError):
     default_status = 422
 
 
+class Unauthorized(DomainError):
+    """The request needs a valid sign-in (a bearer token on the API)."""
+
+    default_status = 401
+
+
 class Forbidden(DomainError):
     """The caller may not do this."""
 
     default_status = 403
 
 
-__all__ = ["N_", "DomainError", "Forbidden", "InvalidInput", "NotFound"]
+__all__ = ["N_", "DomainError", "Forbidden", "InvalidInput", "NotFound", "Unauthorized"]

@@ -89,3 +89,16 @@ def verify_chain() -> ChainReport:
             return ChainReport(checked, entry.id, "content does not match its hash")
         prev = entry.entry_hash
     return ChainReport(checked, None)
+
+
+def audit_head(community_id: int | None) -> str:
+    """The community's audit chain head: the hash of its latest entry (GENESIS when none).
+
+    Published result notices and minutes carry it, anchoring the chain so that truncating
+    or recomputing it afterwards no longer matches what was published.
+    """
+    last = db.session.execute(
+        select(AuditEntry.entry_hash).where(AuditEntry.community_id == community_id)
+        .order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return last or GENESIS
