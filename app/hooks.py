@@ -7,7 +7,7 @@ Each app keeps its own `Hooks` on `app.extensions["yishi.hooks"]`, so two apps i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,22 @@ ProposalPanel = Callable[["Community", "Membership | None", Any], "dict[str, Any
 #: (proposal, closes_at) -> None, or raises a DomainError: may a vote on it open now?
 OpenVoteCheck = Callable[[Any, datetime], None]
 
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """An audit chain head published outside the log (on a result notice, on minutes)."""
+
+    community_id: int
+    #: the `entry_hash` of the community's latest audit entry when it was published
+    head: str
+    published_at: datetime
+    #: where it was published, e.g. "result_notice:12"
+    where: str
+
+
+#: () -> the published audit heads, for `flask audit verify` to check the chains against
+AnchorSource = Callable[[], Iterable[AuditAnchor]]
+
 KEY = "yishi.hooks"
 
 
@@ -39,6 +55,7 @@ class Hooks:
     home_sections: list[HomeSection] = field(default_factory=list)
     proposal_panels: list[ProposalPanel] = field(default_factory=list)
     open_vote_checks: list[OpenVoteCheck] = field(default_factory=list)
+    audit_anchors: list[AnchorSource] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:

@@ -18,6 +18,7 @@ from .explain import explain, explain_option, format_percent, localize
 from .methods import (
     BALLOT_ERROR_CODES,
     METHODS,
+    SIDE_WORDS,
     ApproveEach,
     BallotError,
     Ranked,
@@ -26,6 +27,7 @@ from .methods import (
     VotingMethod,
     get_method,
     register_method,
+    side_label,
 )
 from .model import (
     ADJUSTED,
@@ -66,6 +68,7 @@ __all__ = [
     "BALLOT_ERROR_CODES",
     "METHODS",
     "QUORUM",
+    "SIDE_WORDS",
     "STRICT",
     "ApproveEach",
     "Ballot",
@@ -102,6 +105,7 @@ __all__ = [
     "schulze",
     "schulze_from_pairwise",
     "share_met",
+    "side_label",
     "strongest_paths",
     "threshold_for_matters",
 ]

@@ -8,6 +8,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import ClassVar, Generic, TypeVar
 
+from app.law.words import N_, text
+
 from .adjust import adjusted_result
 from .explain import localize
 from .model import Ballot, Electorate, Option, OptionResult, Result, Tally, Voter, choose_outcome
@@ -16,11 +18,13 @@ from .thresholds import Threshold, option_passes, quorum_met
 
 __all__ = [
     "BALLOT_ERROR_CODES",
+    "SIDE_WORDS",
     "BallotError",
     "Side",
     "VotingMethod",
     "only_key",
     "parse_option_id",
+    "side_label",
 ]
 
 C = TypeVar("C")
@@ -52,6 +56,19 @@ class Side(StrEnum):
     ABSTAIN = "abstain"
 
 
+#: the one set of words for the sides (Chinese source, translated with `app.law.text`)
+SIDE_WORDS: Mapping[Side, str] = {
+    Side.AGREE: N_("同意"),
+    Side.OPPOSE: N_("反对"),
+    Side.ABSTAIN: N_("弃权"),
+}
+
+
+def side_label(side: Side | str, lang: str = "zh") -> str:
+    """A side's word in the language ("同意" / "agree")."""
+    return text(SIDE_WORDS[Side(side)], lang)
+
+
 def parse_option_id(raw: object, option_ids: Collection[int]) -> int:
     """Parse an option id (int, or a string of ASCII digits) that must be one of option_ids."""
     if isinstance(raw, bool):
@@ -78,6 +95,10 @@ class VotingMethod(ABC, Generic[C]):
     """A voting method: validates choices into ``C`` and tallies ballots into a ``Result``."""
 
     name: ClassVar[str]
+    #: the method's name for people (Chinese source, translated with `app.law.text`)
+    label: ClassVar[str]
+    #: the fewest options a vote by this method needs
+    min_options: ClassVar[int] = 1
 
     @abstractmethod
     def validate_choices(self, choices: object, option_ids: Collection[int]) -> C:

@@ -27,12 +27,24 @@ from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .base import BALLOT_ERROR_CODES, BallotError, Side, VotingMethod, only_key, parse_option_id
+from app.law.words import N_
+
+from .base import (
+    BALLOT_ERROR_CODES,
+    SIDE_WORDS,
+    BallotError,
+    Side,
+    VotingMethod,
+    only_key,
+    parse_option_id,
+    side_label,
+)
 from .schulze import SchulzeResult, schulze
 
 __all__ = [
     "BALLOT_ERROR_CODES",
     "METHODS",
+    "SIDE_WORDS",
     "ApproveEach",
     "BallotError",
     "Ranked",
@@ -41,6 +53,7 @@ __all__ = [
     "VotingMethod",
     "get_method",
     "register_method",
+    "side_label",
 ]
 
 
@@ -67,6 +80,7 @@ class ApproveEach(VotingMethod[Mapping[int, Side]]):
     """Each option is a matter of its own: agree, oppose or abstain on each."""
 
     name = "approve_each"
+    label = N_("逐项表决（同意／反对／弃权）")
 
     def validate_choices(self, choices: object, option_ids: Collection[int]) -> Mapping[int, Side]:
         """Return every option's side (abstain where left out) or raise ``BallotError``."""
@@ -100,6 +114,7 @@ class SingleChoice(VotingMethod[SingleChoiceValue]):
     """One option, or oppose all, or abstain."""
 
     name = "single_choice"
+    label = N_("单选表决")
 
     def validate_choices(self, choices: object, option_ids: Collection[int]) -> SingleChoiceValue:
         """Return an option id, ``"oppose_all"`` or ``"abstain"``, or raise ``BallotError``."""
@@ -126,6 +141,8 @@ class Ranked(VotingMethod[RankingValue]):
     """Ranked preference, Schulze's method with margins; every ballot counts once."""
 
     name = "ranked"
+    label = N_("排序表决（舒尔茨法）")
+    min_options = 2
 
     def validate_choices(self, choices: object, option_ids: Collection[int]) -> RankingValue:
         """Return the groups (ids sorted within each) or raise ``BallotError``."""
