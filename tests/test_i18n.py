@@ -26,7 +26,7 @@ CATALOGUES = ["translations", "proposals/translations", "voting/translations",
               "meetings/translations"]
 PO = "en/LC_MESSAGES/messages.po"
 KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "gettext": None, "ngettext": (1, 2),
-            "lazy_gettext": None, "_l": None}
+            "lazy_gettext": None, "_l": None, "pN_": ((1, "c"), 2)}
 PYTHON_SOURCES = ["app", "proposals", "voting", "meetings"]
 
 

@@ -20,7 +20,13 @@ BAD_ROWS = [
     ("missing_building", ",102,80,registry,residence,delivered,o5,甲,", "第 3 行：楼栋为空"),
     ("missing_unit", "1栋,,80,registry,residence,delivered,o5,甲,", "第 3 行：房号为空"),
     ("too_long", "1栋," + "9" * 65 + ",80,registry,residence,delivered,o5,甲,",
-     "第 3 行：楼栋、房号或业主编号过长"),
+     "第 3 行：房号过长：65 个字符，最多 64 个"),
+    ("phone_longer_than_its_column", "1栋,102,80,registry,residence,delivered,o5,甲,"
+     + "1" * 65, "第 3 行：电话过长：65 个字符，最多 64 个"),
+    ("owner_ref_longer_than_its_column", "1栋,102,80,registry,residence,delivered,"
+     + "o" * 65 + ",甲,", "第 3 行：业主编号过长：65 个字符，最多 64 个"),
+    ("nul_byte", "1栋,102,80,registry,residence,delivered,o5,甲\x00乙,",
+     "第 3 行：业主姓名含有空字符（NUL）"),
     ("area_not_number", "1栋,102,abc,registry,residence,delivered,o5,甲,",
      "第 3 行：面积 abc 不是数字"),
     ("area_zero", "1栋,102,0,registry,residence,delivered,o5,甲,", "第 3 行：面积 0 必须大于 0"),
@@ -70,9 +76,10 @@ def _upload(client: FlaskClient, data: bytes) -> TestResponse:
 def test_bad_row_through_cli(ctx, make_community, tmp_path, case, row, reason) -> None:  # noqa: ANN001
     community = make_community(register=None)
     result = _cli_import(ctx, "spj", (HEADER + GOOD + row + "\n").encode(), tmp_path)
-    assert result.exit_code != 0
-    assert "row 3:" in result.output
+    assert result.exit_code == 1
+    assert "row 3: " in result.output
     assert "row 2:" not in result.output
+    assert "1 bad row(s); nothing was imported" in result.output
     db.session.rollback()
     _nothing_imported(community.id)
 
@@ -102,9 +109,10 @@ def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
     result = _cli_import(ctx, "spj", data, tmp_path)
     assert result.exit_code != 0
     # row 3 is empty and row 4 only commas: both skipped, but they keep their numbers
-    assert "row 5:" in result.output and "row 7:" in result.output
+    assert "row 5: Area -1 must be greater than 0" in result.output
+    assert "row 7: Kind shop is not valid; use residence | commercial | parking" in result.output
     assert "row 6:" not in result.output
-    assert "2 bad row(s)" in result.output
+    assert "2 bad row(s); nothing was imported" in result.output
     db.session.rollback()
     login(client, "boss")
     page = _upload(client, data).get_data(as_text=True)
@@ -114,12 +122,57 @@ def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
     _nothing_imported(community.id)
 
 
+#: one row with three faults: an unknown kind, an area with three decimals, a phone too long
+THREE_FAULTS = "1栋,103,80.123,registry,villa,delivered,o6,乙," + "1" * 70 + "\n"
+
+
+def test_every_fault_of_a_row_is_listed_through_cli_and_upload(
+        ctx, client, make_community, make_user, tmp_path) -> None:
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    data = (HEADER + GOOD + THREE_FAULTS).encode()
+    result = _cli_import(ctx, "spj", data, tmp_path)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("row ")] == [
+        "row 3: Area 80.123 has more than two decimal places",
+        "row 3: Kind villa is not valid; use residence | commercial | parking",
+        "row 3: Phone is too long: 70 characters, at most 64",
+    ]
+    assert "1 bad row(s); nothing was imported" in result.output
+    db.session.rollback()
+    login(client, "boss")
+    response = _upload(client, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for reason in ("第 3 行：面积 80.123 的小数超过两位",
+                   "第 3 行：类型 villa 无效，应为 residence | commercial | parking",
+                   "第 3 行：电话过长：70 个字符，最多 64 个"):
+        assert reason in page
+    assert page.count("<li>第 3 行：") == 3
+    assert "有 1 行有误，什么都没有导入。请改正后重新上传。" in page
+    _nothing_imported(community.id)
+
+
+def test_upload_page_in_english_names_the_columns_in_english(
+        client, make_community, make_user) -> None:
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    login(client, "boss")
+    client.post("/lang/en")
+    page = _upload(client, (HEADER + GOOD + ",,80,registry,residence,delivered,o5,x,\n"
+                            ).encode()).get_data(as_text=True)
+    assert "Row 3: Building is empty" in page
+    assert "Row 3: Unit is empty" in page
+
+
 #: (id, a file refused as a whole, what the CLI says, what the upload page says)
 BAD_FILES = [
     ("header_missing_column",
      (HEADER.replace(",phone", "") + "1栋,101,89.50,registry,residence,delivered,o1,张三\n"
-      ).encode(), "phone", "表头缺少这些列：phone"),
-    ("non_utf8", (HEADER + GOOD).encode("gbk"), "UTF-8", "文件不是 UTF-8 编码"),
+      ).encode(), "Error: The header lacks these columns: phone", "表头缺少这些列：phone"),
+    ("non_utf8", (HEADER + GOOD).encode("gbk"),
+     "Error: The file is not UTF-8 (byte 75); save it as CSV UTF-8",
+     "文件不是 UTF-8 编码（第 75 个字节），请在表格软件中另存为“CSV UTF-8”格式"),
 ]
 
 

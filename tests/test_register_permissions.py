@@ -57,7 +57,7 @@ def world(make_community, make_user) -> None:  # noqa: ANN001
     make_user("owner", spj, "owner", owner_ref="o3")
     make_user("other_committee", other, "committee")
     for issued in issue_claim_codes(spj, find_owners(spj, ["o1", "o2"]), boss):
-        redeem_claim_code(issued.code, f"claimant-{issued.owner_ref}", "password123")
+        redeem_claim_code(issued.code, f"claimant-{issued.owner_ref}", "secret-pass-1")
     db.session.commit()
 
 

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import AnyConverter, NumberConverter
 from werkzeug.security import check_password_hash
 
 from app.accounts.services import create_user
@@ -150,16 +151,16 @@ def test_nul_bytes_in_forms_and_urls_are_400(client) -> None:  # noqa: ANN001
 # --- CSRF ---------------------------------------------------------------------------------
 
 def _url_args(rule: Rule, slug: str) -> dict[str, object]:
-    """Values for a rule's URL arguments: the test community's slug, an allowed choice, 0."""
+    """Values for a rule's URL arguments: the test community's slug, an allowed choice, id 1."""
     values: dict[str, object] = {}
     for arg in rule.arguments - set(rule.defaults or {}):
-        converter = type(rule._converters[arg]).__name__
+        converter = rule._converters[arg]
         if arg == "slug":
             values[arg] = slug
-        elif converter == "AnyConverter":
-            values[arg] = sorted(rule._converters[arg].items)[0]
-        elif converter in {"IntegerConverter", "NumberConverter", "FloatConverter"}:
-            values[arg] = 0
+        elif isinstance(converter, AnyConverter):
+            values[arg] = sorted(converter.items)[0]
+        elif isinstance(converter, NumberConverter):
+            values[arg] = 1  # a valid id (0 is outside `<id:...>`: 404 before any CSRF check)
         else:
             values[arg] = "0"
     return values
