@@ -15,7 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results" / "latest.json"
@@ -127,7 +130,7 @@ def temp_database(backend: str, label: str) -> Iterator[str]:
         admin.dispose()
 
 
-def bench_app(url: str, **overrides: Any):  # noqa: ANN201
+def bench_app(url: str, **overrides: Any) -> Flask:
     """The real app on the given database, configured for a benchmark run."""
     from app import create_app
 

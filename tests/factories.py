@@ -74,7 +74,7 @@ def count_queries() -> Iterator[list[str]]:
     """Collect the SQL statements executed inside the block."""
     statements: list[str] = []
 
-    def listener(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def listener(conn: object, cursor: object, statement: str, *args: object) -> None:
         statements.append(statement)
 
     engine = db.engine

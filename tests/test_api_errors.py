@@ -4,6 +4,7 @@ a 500 for bad input; a bug inside an API view is a JSON 500."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing.converters import NumberConverter
+from werkzeug.test import TestResponse
 
 from app.accounts.models import Role
 from app.accounts.services import create_user, grant_membership, issue_api_token
@@ -20,7 +22,7 @@ from app.register.services import create_community
 TOKEN_URL = "/api/v1/auth/token"
 
 
-def assert_json_error(response, status: int, code: str | None = None) -> dict:  # noqa: ANN001
+def assert_json_error(response: TestResponse, status: int, code: str | None = None) -> dict:
     """The response is a JSON error envelope with this status; returns the error."""
     body = response.get_data(as_text=True)
     assert response.status_code == status, body
@@ -123,7 +125,7 @@ def test_empty_body_is_422(client: FlaskClient) -> None:
     assert_json_error(client.post(TOKEN_URL, content_type="application/json"), 422)
 
 
-def test_rate_limit_is_json_429(custom_app) -> None:  # noqa: ANN001
+def test_rate_limit_is_json_429(custom_app: Callable[..., Flask]) -> None:
     app = custom_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
     for _ in range(2):
@@ -133,7 +135,7 @@ def test_rate_limit_is_json_429(custom_app) -> None:  # noqa: ANN001
     assert int(response.headers["Retry-After"]) > 0
 
 
-def test_bug_in_an_api_view_is_json_500_and_rolled_back(custom_app) -> None:  # noqa: ANN001
+def test_bug_in_an_api_view_is_json_500_and_rolled_back(custom_app: Callable[..., Flask]) -> None:
     app = custom_app()
 
     def boom() -> str:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.accounts.models import Membership, Role, User
@@ -50,7 +54,8 @@ def test_generated_registers_are_realistic() -> None:
     assert sizes == {"shangpinju": 484, "tianyuancheng": 640, "jinanxiaozhu": 120}
 
 
-def test_demo_loads_once_and_its_accounts_sign_in(app, client, tmp_path) -> None:  # noqa: ANN001
+def test_demo_loads_once_and_its_accounts_sign_in(app: Flask, client: FlaskClient,
+                                                  tmp_path: Path) -> None:
     """One load (it takes seconds), checked from every side; then --if-empty and a refusal."""
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     runner = app.test_cli_runner()
@@ -108,7 +113,7 @@ def _check_account_links() -> None:
     assert len(dual.memberships) == 2
 
 
-def _check_sign_in(client) -> None:  # noqa: ANN001
+def _check_sign_in(client: FlaskClient) -> None:
     """Demo accounts sign in with the documented password and see only their communities."""
     login(client, "spj-owner", DEMO_PASSWORD)
     home = client.get("/c/shangpinju/")
@@ -202,7 +207,7 @@ def _check_meetings(output: str, proposals: dict) -> None:
     assert meeting.state.value == "noticed" and [i.proposal_id for i in meeting.agenda] == [gas.id]
 
 
-def test_a_failing_demo_saves_nothing(app, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failing_demo_saves_nothing(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     """The load is one transaction: when a stage fails, not even the registers stay."""
     from app.accounts.services import AccountError
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from app.accounts.models import User
 from app.extensions import db
-from app.register.models import Building, Owner, Unit
+from app.register.models import Building, Community, Owner, Unit
 from tests.factories import HEADER, login
 
 GOOD = "1栋,101,89.50,registry,residence,delivered,o1,张三,13800000001\n"
@@ -60,7 +64,7 @@ def _nothing_imported(community_id: int) -> None:
         assert count == 0, model.__name__
 
 
-def _cli_import(app, slug: str, data: bytes, tmp_path) -> object:  # noqa: ANN001
+def _cli_import(app: Flask, slug: str, data: bytes, tmp_path: Path) -> object:
     path = tmp_path / "register.csv"
     path.write_bytes(data)
     return app.test_cli_runner().invoke(args=["register", "import", slug, str(path)])
@@ -73,7 +77,8 @@ def _upload(client: FlaskClient, data: bytes) -> TestResponse:
 
 
 @pytest.mark.parametrize(("case", "row", "reason"), BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
-def test_bad_row_through_cli(ctx, make_community, tmp_path, case, row, reason) -> None:  # noqa: ANN001
+def test_bad_row_through_cli(ctx: Flask, make_community: Callable[..., Community], tmp_path: Path,
+                             case: str, row: str, reason: str) -> None:
     community = make_community(register=None)
     result = _cli_import(ctx, "spj", (HEADER + GOOD + row + "\n").encode(), tmp_path)
     assert result.exit_code == 1
@@ -85,8 +90,10 @@ def test_bad_row_through_cli(ctx, make_community, tmp_path, case, row, reason) -
 
 
 @pytest.mark.parametrize(("case", "row", "reason"), BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
-def test_bad_row_through_upload(client, make_community, make_user, case, row,  # noqa: ANN001
-                                reason) -> None:
+def test_bad_row_through_upload(client: FlaskClient,
+                                make_community: Callable[..., Community],
+                                make_user: Callable[..., User], case: str, row: str,
+                                reason: str) -> None:
     community = make_community(register=None)
     make_user("boss", community, "committee")
     login(client, "boss")
@@ -99,7 +106,8 @@ def test_bad_row_through_upload(client, make_community, make_user, case, row,  #
 
 
 def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
-        ctx, client, make_community, make_user, tmp_path) -> None:  # noqa: ANN001
+        ctx: Flask, client: FlaskClient, make_community: Callable[..., Community],
+        make_user: Callable[..., User], tmp_path: Path) -> None:
     community = make_community(register=None)
     make_user("boss", community, "committee")
     data = (HEADER + GOOD + "\n,,,,,,,,\n"
@@ -178,8 +186,9 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("case", "data", "cli_text", "page_text"), BAD_FILES,
                          ids=[c[0] for c in BAD_FILES])
-def test_bad_file(ctx, client, make_community, make_user, tmp_path, case, data,  # noqa: ANN001
-                  cli_text, page_text) -> None:
+def test_bad_file(ctx: Flask, client: FlaskClient, make_community: Callable[..., Community],
+                  make_user: Callable[..., User], tmp_path: Path, case: str, data: bytes,
+                  cli_text: str, page_text: str) -> None:
     community = make_community(register=None)
     make_user("boss", community, "committee")
     result = _cli_import(ctx, "spj", data, tmp_path)
@@ -192,7 +201,8 @@ def test_bad_file(ctx, client, make_community, make_user, tmp_path, case, data, 
     _nothing_imported(community.id)
 
 
-def test_bom_accepted_and_chinese_names_kept(ctx, make_community, tmp_path) -> None:  # noqa: ANN001
+def test_bom_accepted_and_chinese_names_kept(ctx: Flask, make_community: Callable[..., Community],
+                                             tmp_path: Path) -> None:
     community = make_community(register=None)
     data = b"\xef\xbb\xbf" + (HEADER + GOOD + "\n\n"
                               + "1栋,201,100,survey,residence,delivered,o2,李四;王五,\n").encode()
@@ -206,7 +216,9 @@ def test_bom_accepted_and_chinese_names_kept(ctx, make_community, tmp_path) -> N
     assert {b.name for b in db.session.execute(select(Building)).scalars()} == {"1栋"}
 
 
-def test_upload_success_shows_counts_and_totals(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_upload_success_shows_counts_and_totals(client: FlaskClient,
+                                                make_community: Callable[..., Community],
+                                                make_user: Callable[..., User]) -> None:
     from tests.factories import SMALL_REGISTER
 
     community = make_community(register=None)
@@ -219,7 +231,9 @@ def test_upload_success_shows_counts_and_totals(client, make_community, make_use
     assert "492.25 m²" in page and "4 人" in page
 
 
-def test_upload_without_file_is_a_form_error(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_upload_without_file_is_a_form_error(client: FlaskClient,
+                                             make_community: Callable[..., Community],
+                                             make_user: Callable[..., User]) -> None:
     community = make_community(register=None)
     make_user("boss", community, "committee")
     login(client, "boss")
