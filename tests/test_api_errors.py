@@ -214,3 +214,57 @@ def test_arbitrary_json_never_gives_a_500(app: Flask, client: FlaskClient) -> No
                 assert_json_error(response, response.status_code)
 
     check()
+
+
+def test_a_refusal_answers_its_status_and_message_in_the_request_language(
+        app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        user = create_user("reader", "password123")
+        token = issue_api_token(user)
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    chinese = client.get("/api/v1/communities/nowhere", headers=headers)
+    assert chinese.status_code == 404
+    assert chinese.get_json() == {"error": {"code": "not_found", "message": "没有小区 nowhere"}}
+    english = client.get("/api/v1/communities/nowhere",
+                         headers={**headers, "Accept-Language": "en-US,en;q=0.9"})
+    assert english.get_json() == {"error": {"code": "not_found",
+                                            "message": "No community nowhere"}}
+    anonymous = client.get("/api/v1/communities/nowhere", headers={"Accept-Language": "en"})
+    assert anonymous.status_code == 401
+    assert anonymous.get_json() == {"error": {"code": "unauthorized",
+                                              "message": "A valid bearer token is required"}}
+    wrong = client.post(TOKEN_URL, json={"username": "reader", "password": "nope-nope"})
+    assert wrong.status_code == 401
+    assert wrong.get_json() == {"error": {"code": "invalid_credentials",
+                                          "message": "用户名或密码不正确"}}
+
+
+def test_domain_errors_and_the_deprecated_api_error_answer_json(
+        custom_app: Callable[..., Flask]) -> None:
+    from app.api.errors import ApiError
+    from app.errors import N_, DomainError
+
+    app = custom_app()
+
+    def old() -> str:
+        raise ApiError(409, "old_code", "the old way, kept for features")
+
+    def new() -> str:
+        create_community("rolled-back", "回滚")
+        raise DomainError("closed", N_("小区 %(slug)s 已存在"), status=409, slug="x")
+
+    app.add_url_rule("/api/v1/test-old", "test_old", old)
+    app.add_url_rule("/api/v1/test-new", "test_new", new)
+    client = app.test_client()
+    response = client.get("/api/v1/test-old")
+    assert response.status_code == 409
+    assert response.get_json() == {"error": {"code": "old_code",
+                                             "message": "the old way, kept for features"}}
+    response = client.get("/api/v1/test-new", headers={"Accept-Language": "en"})
+    assert response.status_code == 409
+    assert response.get_json() == {"error": {"code": "closed", "message": "Community x exists"}}
+    with app.app_context():
+        from app.register.models import Community
+
+        assert db.session.query(Community).filter_by(slug="rolled-back").count() == 0

@@ -89,7 +89,7 @@ def test_demo_loads_once_and_its_accounts_sign_in(app: Flask, client: FlaskClien
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
     refused = runner.invoke(args=["demo"])
-    assert refused.exit_code != 0 and "fresh database" in refused.output
+    assert refused.exit_code == 1 and "fresh database" in refused.output
     with app.app_context():
         assert db.session.execute(select(func.count(Community.id))).scalar_one() == 3
         assert db.session.execute(select(func.count(Owner.id))).scalar_one() == owners_before
@@ -217,7 +217,7 @@ def test_a_failing_demo_saves_nothing(app: Flask, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr("demo.loader.create_demo_accounts", refuse)
     result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code != 0 and "nothing was saved" in result.output
+    assert result.exit_code == 1 and "nothing was saved" in result.output
     with app.app_context():
         assert db.session.execute(select(func.count(Community.id))).scalar_one() == 0
         assert db.session.execute(select(func.count(Owner.id))).scalar_one() == 0

@@ -115,7 +115,7 @@ def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
             + "1栋,103,80,registry,residence,delivered,o6,乙,\n"
             + "1栋,104,80,registry,shop,delivered,o7,丙,\n").encode()
     result = _cli_import(ctx, "spj", data, tmp_path)
-    assert result.exit_code != 0
+    assert result.exit_code == 1
     # row 3 is empty and row 4 only commas: both skipped, but they keep their numbers
     assert "row 5: Area -1 must be greater than 0" in result.output
     assert "row 7: Kind shop is not valid; use residence | commercial | parking" in result.output
@@ -192,7 +192,7 @@ def test_bad_file(ctx: Flask, client: FlaskClient, make_community: Callable[...,
     community = make_community(register=None)
     make_user("boss", community, "committee")
     result = _cli_import(ctx, "spj", data, tmp_path)
-    assert result.exit_code != 0 and cli_text in result.output
+    assert result.exit_code == 1 and cli_text in result.output
     db.session.rollback()
     login(client, "boss")
     response = _upload(client, data)

@@ -43,8 +43,7 @@ def test_security_headers_on_every_response(client: FlaskClient, path: str) -> N
     assert "unsafe-inline" not in script_src
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
-    assert headers["Referrer-Policy"] in {"same-origin", "strict-origin-when-cross-origin",
-                                          "no-referrer"}
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_hsts_only_when_cookies_are_secure(custom_app: Callable[..., Flask]) -> None:
@@ -94,7 +93,7 @@ def test_passwords_are_stored_hashed(app: Flask) -> None:
             text("SELECT username, password_hash FROM user_account")).all())
     for stored in rows.values():
         assert "correct horse" not in stored
-        assert stored.split(":")[0] in {"scrypt", "pbkdf2"}
+        assert stored.startswith("pbkdf2:sha256:1000$")  # the tests' cheap method
         assert check_password_hash(stored, "correct horse battery")
         assert not check_password_hash(stored, "correct horse battery!")
     assert rows["zhang"] != rows["li"]  # salted
