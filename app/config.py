@@ -52,9 +52,9 @@ def build_config(instance_path: str) -> dict[str, object]:
         "SECRET_KEY": load_secret_key(instance_path),
         #: the HMAC key of the audit chains: outside the database, like the secret key
         "AUDIT_KEY": instance_secret(instance_path, "YISHI_AUDIT_KEY", "audit_key"),
-        #: where each chain's signed head is kept, outside the database (`app.audit.anchors`)
-        "AUDIT_HEAD_FOLDER": os.environ.get("YISHI_AUDIT_HEAD_FOLDER",
-                                            str(Path(instance_path) / "audit_heads")),
+        #: where each chain's signed head is kept, outside the database (`app.audit.anchors`);
+        #: unset: instance/audit_heads/<one folder per database URL>
+        "AUDIT_HEAD_FOLDER": os.environ.get("YISHI_AUDIT_HEAD_FOLDER"),
         "SQLALCHEMY_DATABASE_URI": default_database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,

@@ -138,7 +138,10 @@ def bench_app(url: str, **overrides: Any) -> Flask:
               "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
               "REMEMBER_COOKIE_SECURE": False,
               # accounts made by the bench sign in with a cheap hash; production keeps scrypt
-              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+              # the bench's throw-away databases anchor their audit chains out of instance/
+              "AUDIT_HEAD_FOLDER": str(Path(tempfile.gettempdir()) / "yishi-bench-audit-heads"
+                                       / uuid.uuid5(uuid.NAMESPACE_URL, url).hex)}
     config.update(overrides)
     return create_app(config)
 

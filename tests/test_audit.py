@@ -275,3 +275,16 @@ def test_actor_and_community_are_recorded(app: Flask) -> None:
         db.session.commit()
         assert (entry.actor_id, entry.actor_name, entry.community_id) == (
             user.id, "zhang", db.session.get(Community, community.id).id)
+
+
+def test_each_database_has_its_own_head_folder(tmp_path: Path) -> None:
+    from app.audit.services import head_folder
+    from tests.conftest import make_app
+
+    folders = []
+    for name in ("one.db", "other.db"):  # never connected to: only the URL matters
+        app = make_app(f"sqlite:///{tmp_path / name}", AUDIT_HEAD_FOLDER=None)
+        with app.app_context():
+            folders.append(Path(head_folder()))
+    assert folders[0].parent == folders[1].parent == Path(app.instance_path) / "audit_heads"
+    assert folders[0] != folders[1]

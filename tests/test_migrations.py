@@ -66,21 +66,21 @@ def test_0009_keeps_audit_entries_from_before_it_verifiable(tmp_path: Path) -> N
                     "follow_majority, show_ballot_units, created_at) VALUES (7, 'old', '旧', 3, "
                     "'allowed', 'counted', 15, false, true, false, true, :t)"), {"t": moment})
                 prev = LEGACY_GENESIS
-                for entry_id, community_id in ((1, 7), (2, None), (3, 7)):
+                for community_id in (7, None, 7):
                     content = EntryContent(0, prev, moment, community_id, None, "", "old.event",
                                            "", "{}")
                     digest = legacy_hash(content)
                     conn.execute(text(
-                        "INSERT INTO audit_entry (id, created_at, community_id, actor_name, "
-                        "action, target, details, prev_hash, entry_hash) VALUES (:id, :t, :c, "
+                        "INSERT INTO audit_entry (created_at, community_id, actor_name, "
+                        "action, target, details, prev_hash, entry_hash) VALUES (:t, :c, "
                         "'', 'old.event', '', '{}', :p, :h)"),
-                        {"id": entry_id, "t": moment, "c": community_id, "p": prev, "h": digest})
+                        {"t": moment, "c": community_id, "p": prev, "h": digest})
                     prev = digest
             upgrade()
             rows = db.session.execute(text(
-                "SELECT id, seq, keyed FROM audit_entry ORDER BY id")).all()
+                "SELECT community_id, seq, keyed FROM audit_entry ORDER BY id")).all()
             assert [(r[0], r[1], bool(r[2])) for r in rows] == [
-                (1, 1, False), (2, 1, False), (3, 2, False)]
+                (7, 1, False), (None, 1, False), (7, 2, False)]
             assert verify_chains().ok
             record_event("new.event", community_id=7)
             record_event("new.event", community_id=None)

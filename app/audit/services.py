@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, make_url, select, text
 
 from app.audit import anchors
 from app.audit.chain import (
@@ -36,11 +37,23 @@ from app.db import utcnow
 from app.extensions import db
 from app.hooks import AuditAnchor, hooks
 
-__all__ = ["AuditReport", "Problem", "audit_head", "record_event", "verify_chains"]
+__all__ = ["AuditReport", "Problem", "audit_head", "head_folder", "record_event",
+           "verify_chains"]
 
 
 def _key() -> str:
     return str(current_app.config["AUDIT_KEY"])
+
+
+def head_folder() -> str:
+    """Where the head files of this database's chains live: `AUDIT_HEAD_FOLDER`, else a folder
+    under instance/audit_heads/ named after the database URL (two databases never share)."""
+    folder = current_app.config.get("AUDIT_HEAD_FOLDER")
+    if folder:
+        return str(folder)
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    name = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    return str(Path(current_app.instance_path) / "audit_heads" / name)
 
 
 def _chain_of(community_id: int | None) -> Any:
@@ -103,7 +116,7 @@ def record_event(action: str, *, actor: object = None, community_id: int | None 
     entry.entry_hash = entry_hash(key, _content(entry))
     db.session.add(entry)
     db.session.flush()
-    anchors.note_appended(db.session(), current_app.config["AUDIT_HEAD_FOLDER"], key,
+    anchors.note_appended(db.session(), head_folder(), key,
                           _committed_lookup(db.engine), entry, community_id, seq,
                           entry.entry_hash, prev_hash)
     return entry
@@ -203,7 +216,7 @@ def _verify_legacy(report: AuditReport) -> None:
 
 def _verify_head_file(key: str, community_id: int | None, hashes: dict[int, str],
                       report: AuditReport) -> None:
-    folder = current_app.config["AUDIT_HEAD_FOLDER"]
+    folder = head_folder()
     try:
         head = anchors.read_head(folder, key, community_id)
     except ValueError as exc:
@@ -258,7 +271,7 @@ def verify_chains() -> AuditReport:
 
 def _head_files_without_entries(chains: set[int | None]) -> list[int | None]:
     """Chains whose head file exists although the database has no entry of theirs left."""
-    folder = Path(current_app.config["AUDIT_HEAD_FOLDER"])
+    folder = Path(head_folder())
     found: list[int | None] = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         stem = path.stem
