@@ -98,7 +98,7 @@ translations: venv
 extract-messages: venv
 	@if [ "$(FEATURE)" = core ]; then cfg=babel.cfg; dir=translations; \
 	 else cfg=$(FEATURE)/babel.cfg; dir=$(FEATURE)/translations; fi; \
-	 $(VENV)/bin/pybabel extract -F $$cfg -k _l -k lazy_gettext -k N_ -o $$dir/messages.pot . && \
+	 $(VENV)/bin/pybabel extract -F $$cfg -k _l -k lazy_gettext -k N_ -k pN_:1c,2 -o $$dir/messages.pot . && \
 	 if [ -f $$dir/en/LC_MESSAGES/messages.po ]; then \
 	   $(VENV)/bin/pybabel update -i $$dir/messages.pot -d $$dir -l en --no-fuzzy-matching; \
 	 else $(VENV)/bin/pybabel init -i $$dir/messages.pot -d $$dir -l en; fi

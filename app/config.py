@@ -15,16 +15,22 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def load_secret_key(instance_path: str) -> str:
-    """Return SECRET_KEY from the environment, else one generated once into instance/."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    path = Path(instance_path) / "secret_key"
+def instance_secret(instance_path: str, env_name: str, filename: str) -> str:
+    """A secret from the environment, else one generated once into instance/<filename> (0600)."""
+    if os.environ.get(env_name):
+        return os.environ[env_name]
+    path = Path(instance_path) / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY from the environment, else one generated once into instance/."""
+    return instance_secret(instance_path, "SECRET_KEY", "secret_key")
 
 
 def default_database_url(instance_path: str) -> str:
@@ -44,6 +50,11 @@ def build_config(instance_path: str) -> dict[str, object]:
     root = Path(__file__).resolve().parent.parent
     return {
         "SECRET_KEY": load_secret_key(instance_path),
+        #: the HMAC key of the audit chains: outside the database, like the secret key
+        "AUDIT_KEY": instance_secret(instance_path, "YISHI_AUDIT_KEY", "audit_key"),
+        #: where each chain's signed head is kept, outside the database (`app.audit.anchors`);
+        #: unset: instance/audit_heads/<one folder per database URL>
+        "AUDIT_HEAD_FOLDER": os.environ.get("YISHI_AUDIT_HEAD_FOLDER"),
         "SQLALCHEMY_DATABASE_URI": default_database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
@@ -62,7 +73,11 @@ def build_config(instance_path: str) -> dict[str, object]:
         ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        #: sign-in attempts per address (form and API together), and sign-ups
         "LOGIN_RATE_LIMIT": os.environ.get("YISHI_LOGIN_RATE_LIMIT", "10 per minute"),
+        #: failed sign-in attempts per account from any address (`app.accounts.throttle`)
+        "ACCOUNT_LOGIN_RATE_LIMIT": os.environ.get("YISHI_ACCOUNT_LOGIN_RATE_LIMIT",
+                                                   "10 per 15 minutes"),
         "COMMENT_RATE_LIMIT": os.environ.get("YISHI_COMMENT_RATE_LIMIT", "20 per minute"),
         "API_TITLE": "Yishi 议事 API",
         "API_VERSION": "v1",

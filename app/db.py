@@ -1,4 +1,4 @@
-"""Database helpers: SQLite durability settings and small shared column types."""
+"""Database helpers: the clock of record (`utcnow`) and SQLite's durability and locking."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 T = TypeVar("T")
 
@@ -20,7 +23,7 @@ def utcnow() -> datetime:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: object) -> None:
     """Make SQLite durable: WAL, synchronous=FULL, a busy timeout, foreign keys on."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
@@ -34,7 +37,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_manual_transactions(dbapi_connection, connection_record) -> None:
+def _sqlite_manual_transactions(dbapi_connection: Any, connection_record: object) -> None:
     """Let SQLAlchemy, not the sqlite3 module, emit BEGIN (see `_sqlite_begin`)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
@@ -55,21 +58,13 @@ def immediate_transactions(enabled: bool = True) -> Iterator[None]:
 
 
 def in_write_transaction(work: Callable[[], T]) -> T:
-    """Run `work` in a fresh write transaction and commit it: for a read request that must write.
+    """Deprecated alias of `app.uow.write_during_read`, kept until no feature calls it."""
+    from app.uow import write_during_read
 
-    The request's read transaction is ended first, so on SQLite the write lock is taken up
-    front (BEGIN IMMEDIATE) instead of upgrading a deferred read, which could fail at once.
-    """
-    from app.extensions import db
-
-    db.session.rollback()
-    with immediate_transactions():
-        result = work()
-        db.session.commit()
-    return result
+    return write_during_read(work)
 
 
-def init_app(app) -> None:  # noqa: ANN001
+def init_app(app: Flask) -> None:
     """Requests that may write (POST, PUT, PATCH, DELETE) take SQLite's write lock up front."""
     from flask import g, request
 
@@ -86,7 +81,7 @@ def init_app(app) -> None:  # noqa: ANN001
 
 
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(conn) -> None:  # noqa: ANN001
+def _sqlite_begin(conn: Connection) -> None:
     """Begin SQLite transactions: IMMEDIATE for writers, DEFERRED for readers.
 
     A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when

@@ -19,18 +19,26 @@ from app.law.percent import percent_decimal
 LANGUAGES = {"zh": "zh_Hans_CN", "en": "en"}
 
 
+def _accepted() -> str:
+    """The locale the request's Accept-Language prefers: English if it asks for it, else Chinese."""
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
+    if best and best.startswith("en"):
+        return "en"
+    return "zh_Hans_CN"
+
+
 def select_locale() -> str:
-    """The user's saved choice, else the session's, else Accept-Language, else Chinese."""
+    """Pages: the user's saved choice, else the session's, else Accept-Language, else Chinese.
+    The API (no sessions): Accept-Language, else Chinese."""
+    if request.path.startswith("/api/"):
+        return _accepted()
     choice = None
     if getattr(current_user, "is_authenticated", False) and current_user.locale:
         choice = current_user.locale
     choice = session.get("lang") or choice
     if choice in LANGUAGES:
         return LANGUAGES[choice]
-    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
-    if best and best.startswith("en"):
-        return "en"
-    return "zh_Hans_CN"
+    return _accepted()
 
 
 def lang_code() -> str:

@@ -37,13 +37,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @contextmanager
 def unit_of_work() -> Iterator[None]:
-    """Commit once when the block ends; roll back on any exception, which passes on."""
+    """Commit once when the block ends; roll back on any exception, which passes on.
+
+    A commit that fails (a constraint checked at the final flush) is rolled back too, so the
+    session, and the files stored in the transaction, are cleaned up at once.
+    """
     try:
         yield
+        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
 
 
 @dataclass(frozen=True)

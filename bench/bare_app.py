@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Integer, String, Text, create_engine, event, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -36,7 +38,7 @@ class BareRow(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def _sqlite_settings(dbapi_connection, connection_record) -> None:  # noqa: ANN001, ARG001
+def _sqlite_settings(dbapi_connection: Any, connection_record: object) -> None:
     """The same SQLite settings as Yishi's app.db: WAL, synchronous=FULL, a busy timeout."""
     if not type(dbapi_connection).__module__.startswith("sqlite3"):
         return
@@ -47,7 +49,7 @@ def _sqlite_settings(dbapi_connection, connection_record) -> None:  # noqa: ANN0
     cursor.close()
 
 
-def _sqlite_begin(conn) -> None:  # noqa: ANN001
+def _sqlite_begin(conn: Connection) -> None:
     """Writers take SQLite's write lock up front, as Yishi's requests that may write do."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -69,7 +71,7 @@ def create_bare_app(url: str) -> Flask:
         return {"ok": True}
 
     @bare.put("/bare/<int:n>")
-    def put_row(n: int):  # noqa: ANN202
+    def put_row(n: int) -> Response:
         body = request.get_json()
         _scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         row = BareRow(n=n, token=token[:64], payload=str(body),

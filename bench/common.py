@@ -15,7 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results" / "latest.json"
@@ -127,7 +130,7 @@ def temp_database(backend: str, label: str) -> Iterator[str]:
         admin.dispose()
 
 
-def bench_app(url: str, **overrides: Any):  # noqa: ANN201
+def bench_app(url: str, **overrides: Any) -> Flask:
     """The real app on the given database, configured for a benchmark run."""
     from app import create_app
 
@@ -135,7 +138,10 @@ def bench_app(url: str, **overrides: Any):  # noqa: ANN201
               "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
               "REMEMBER_COOKIE_SECURE": False,
               # accounts made by the bench sign in with a cheap hash; production keeps scrypt
-              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+              # the bench's throw-away databases anchor their audit chains out of instance/
+              "AUDIT_HEAD_FOLDER": str(Path(tempfile.gettempdir()) / "yishi-bench-audit-heads"
+                                       / uuid.uuid5(uuid.NAMESPACE_URL, url).hex)}
     config.update(overrides)
     return create_app(config)
 

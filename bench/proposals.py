@@ -7,10 +7,16 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event, insert
 
 from bench.common import percentile, table
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
+    from sqlalchemy import Engine
 
 COMMENTS = 2000
 ROUNDS = 50
@@ -24,7 +30,7 @@ REGISTER = (
 )
 
 
-def _seed(app) -> tuple[int, str]:  # noqa: ANN001
+def _seed(app: Flask) -> tuple[int, str]:
     """A community of 400 units, a proposal with two options and 2,000 comments."""
     from app.accounts.models import Role
     from app.accounts.services import create_user, grant_membership, issue_api_token
@@ -65,12 +71,12 @@ def _seed(app) -> tuple[int, str]:  # noqa: ANN001
         return proposal.id, token
 
 
-def _time(client, url: str, headers: dict[str, str], engine,  # noqa: ANN001
+def _time(client: FlaskClient, url: str, headers: dict[str, str], engine: Engine,
           rounds: int) -> dict[str, float | int]:
     """p50/p99/max milliseconds over the rounds (after a warm-up), and one request's queries."""
     count = 0
 
-    def listener(*args) -> None:  # noqa: ANN002
+    def listener(*args: object) -> None:
         nonlocal count
         count += 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -44,7 +45,7 @@ def _side(expr: str) -> str:
             "ELSE 'abstain' END")
 
 
-def make_vote(size: int, log_=log) -> int:  # noqa: ANN001
+def make_vote(size: int, log_: Callable[[str], None] = log) -> int:
     """A closed synthetic vote with `size` ballots on two options (inside an app context)."""
     from app.db import utcnow
     from app.extensions import db
@@ -116,7 +117,7 @@ def make_vote(size: int, log_=log) -> int:  # noqa: ANN001
     return vote.id
 
 
-def _timed(fn) -> float:  # noqa: ANN001
+def _timed(fn: Callable[[], object]) -> float:
     began = time.perf_counter()
     fn()
     return (time.perf_counter() - began) * 1000

@@ -6,8 +6,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.errors import DomainError
 from app.extensions import db
 from app.register.services import community_electorate
+from app.uow import unit_of_work
 from demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from demo.data.communities import COMMUNITIES
 from demo.loader import DemoError, count_communities, load_demo
@@ -36,15 +38,13 @@ def demo_command(if_empty: bool) -> None:
             "DATABASE_URL=sqlite:////tmp/yishi-demo.db flask --app wsgi db upgrade, then "
             "flask --app wsgi demo with the same DATABASE_URL.")
     try:
-        result = load_demo()
-    except Exception as exc:
-        db.session.rollback()
-        if isinstance(exc, DemoError | LookupError) or hasattr(exc, "message"):
-            # a feature's domain error (code + message): the demo is out of step with it
-            message = getattr(exc, "message", str(exc))
-            raise click.ClickException(f"demo not loaded, nothing was saved: {message}") from exc
-        raise
-    db.session.commit()
+        with unit_of_work():
+            result = load_demo()
+    except DomainError as exc:  # a feature refused: the demo is out of step with it
+        raise click.ClickException(
+            f"demo not loaded, nothing was saved: {exc.code}: {exc.message_in('en')}") from exc
+    except (DemoError, LookupError) as exc:
+        raise click.ClickException(f"demo not loaded, nothing was saved: {exc}") from exc
     for spec in COMMUNITIES:
         community = result.communities[spec.slug]
         e = community_electorate(community)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
+from app.register.errors import RegisterRowsError
 from app.register.models import Community
 from app.register.services import create_community, import_register
 from demo.accounts import create_demo_accounts
@@ -16,12 +17,11 @@ from demo.data.communities import COMMUNITIES
 
 
 class DemoError(RuntimeError):
-    """The demo cannot be loaded, with a machine code and a message."""
+    """The demo cannot be loaded (its data is out of step), with a machine code; English."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(f"{code}: {message}")
         self.code = code
-        self.message = message
 
 
 @dataclass
@@ -46,11 +46,11 @@ def load_registers(result: DemoResult) -> None:
     """Create the three communities and import their registers from the shipped CSV files."""
     for spec in COMMUNITIES:
         community = create_community(spec.slug, spec.name, **spec.settings)  # type: ignore[arg-type]
-        report = import_register(community, spec.csv_path.read_bytes(),
-                                 filename=spec.csv_path.name)
-        if not report.ok:
+        try:
+            import_register(community, spec.csv_path.read_bytes(), filename=spec.csv_path.name)
+        except RegisterRowsError as exc:
             raise DemoError("bad_register", f"{spec.csv_path.name}: "
-                            + "; ".join(str(e) for e in report.errors[:5]))
+                            + "; ".join(str(e) for e in exc.errors[:5])) from exc
         result.communities[spec.slug] = community
 
 

@@ -7,6 +7,7 @@ own database (so parallel runs never collide) from `TEST_POSTGRES_URL` and drops
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -70,6 +71,9 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "SERVER_NAME": None,
         # a cheap hash keeps the suite fast; production uses scrypt (see test_security)
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "AUDIT_KEY": "test-audit-key",
+        # each app anchors its audit chains in its own folder: tests start from empty tables
+        "AUDIT_HEAD_FOLDER": tempfile.mkdtemp(prefix="yishi-audit-heads-"),
     }
     config.update(overrides)
     return create_app(config)

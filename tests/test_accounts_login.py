@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.extensions import db, limiter
+from app.register.models import Community
 from tests.conftest import make_app
 
 
-def test_failed_login_is_audit_logged(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_failed_login_is_audit_logged(client: FlaskClient, make_community: Callable[..., Community],
+                                      make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("zhang", community, "owner", owner_ref="o1")
     response = client.post("/login", data={"username": "zhang", "password": "wrong-password"})

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from app.accounts.models import Membership, Role, User
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.register.models import Community
 from tests.factories import login
 
 
@@ -23,12 +27,14 @@ def _role_events() -> list[dict]:
     return [dict(json.loads(r.details), actor=r.actor_name, target=r.target) for r in rows]
 
 
-def _set_role(client, username: str, role: str):  # noqa: ANN001, ANN202
+def _set_role(client: FlaskClient, username: str, role: str) -> TestResponse:
     member = _member(username)
     return client.post(f"/c/spj/members/{member.id}/role", data={f"m{member.id}-role": role})
 
 
-def test_members_page_lists_roles_and_owners(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_members_page_lists_roles_and_owners(client: FlaskClient,
+                                             make_community: Callable[..., Community],
+                                             make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("boss", community, "committee")
     make_user("zhang", community, "owner", owner_ref="o1")
@@ -40,7 +46,9 @@ def test_members_page_lists_roles_and_owners(client, make_community, make_user) 
     assert 'value="admin"' not in page  # a committee member is not offered the admin role
 
 
-def test_committee_changes_a_role_and_it_is_logged(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_committee_changes_a_role_and_it_is_logged(client: FlaskClient,
+                                                   make_community: Callable[..., Community],
+                                                   make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("boss", community, "committee")
     make_user("tenant", community, "resident")
@@ -55,7 +63,8 @@ def test_committee_changes_a_role_and_it_is_logged(client, make_community, make_
     assert events[-1]["actor"] == "boss"
 
 
-def test_committee_cannot_grant_admin(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_committee_cannot_grant_admin(client: FlaskClient, make_community: Callable[..., Community],
+                                      make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("boss", community, "committee")
     make_user("tenant", community, "resident")
@@ -66,7 +75,9 @@ def test_committee_cannot_grant_admin(client, make_community, make_user) -> None
     assert len(_role_events()) == before
 
 
-def test_committee_cannot_demote_admin(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_committee_cannot_demote_admin(client: FlaskClient,
+                                       make_community: Callable[..., Community],
+                                       make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("boss", community, "committee")
     make_user("root", community, "admin")
@@ -75,7 +86,8 @@ def test_committee_cannot_demote_admin(client, make_community, make_user) -> Non
     assert _member("root").role == Role.ADMIN
 
 
-def test_admin_grants_admin(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_admin_grants_admin(client: FlaskClient, make_community: Callable[..., Community],
+                            make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("root", community, "admin")
     make_user("boss", community, "committee")
@@ -89,7 +101,8 @@ def test_admin_grants_admin(client, make_community, make_user) -> None:  # noqa:
     assert _member("root").role == Role.COMMITTEE
 
 
-def test_last_admin_stays(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_last_admin_stays(client: FlaskClient, make_community: Callable[..., Community],
+                          make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("root", community, "admin")
     login(client, "root")
@@ -100,7 +113,9 @@ def test_last_admin_stays(client, make_community, make_user) -> None:  # noqa: A
     assert "最后一位管理员" in page
 
 
-def test_owner_role_needs_a_register_link(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_owner_role_needs_a_register_link(client: FlaskClient,
+                                          make_community: Callable[..., Community],
+                                          make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("boss", community, "committee")
     make_user("tenant", community, "resident")
@@ -119,7 +134,9 @@ def test_owner_role_needs_a_register_link(client, make_community, make_user) -> 
     assert _member("zhang").role == Role.OWNER and _member("zhang").owner.owner_ref == "o1"
 
 
-def test_member_of_another_community_is_not_found(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_member_of_another_community_is_not_found(client: FlaskClient,
+                                                  make_community: Callable[..., Community],
+                                                  make_user: Callable[..., User]) -> None:
     community = make_community()
     other = make_community("other", "别的小区")
     make_user("boss", community, "committee")
@@ -132,7 +149,8 @@ def test_member_of_another_community_is_not_found(client, make_community, make_u
     assert _member("elsewhere").role == Role.RESIDENT
 
 
-def test_bad_role_value_is_refused(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_bad_role_value_is_refused(client: FlaskClient, make_community: Callable[..., Community],
+                                   make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("boss", community, "committee")
     make_user("tenant", community, "resident")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from app.accounts.models import ApiToken, Role
 from app.accounts.services import create_user, grant_membership, issue_api_token
@@ -43,7 +45,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def assert_error(response, status: int, code: str | None = None) -> None:  # noqa: ANN001
+def assert_error(response: TestResponse, status: int, code: str | None = None) -> None:
     """The response is the JSON error envelope with this status (and code)."""
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
@@ -54,7 +56,7 @@ def assert_error(response, status: int, code: str | None = None) -> None:  # noq
         assert error["code"] == code
 
 
-def test_token_for_right_password_opens_the_api(app, client) -> None:  # noqa: ANN001
+def test_token_for_right_password_opens_the_api(app: Flask, client: FlaskClient) -> None:
     seed(app)
     response = client.post("/api/v1/auth/token",
                            json={"username": "zhang", "password": "password123"})
@@ -71,7 +73,7 @@ def test_token_for_right_password_opens_the_api(app, client) -> None:  # noqa: A
         assert token not in stored  # only the hash is kept
 
 
-def test_wrong_password_is_401_and_audited(app, client) -> None:  # noqa: ANN001
+def test_wrong_password_is_401_and_audited(app: Flask, client: FlaskClient) -> None:
     seed(app)
     wrong = client.post("/api/v1/auth/token", json={"username": "zhang", "password": "nope1234"})
     assert_error(wrong, 401, "invalid_credentials")
@@ -84,7 +86,8 @@ def test_wrong_password_is_401_and_audited(app, client) -> None:  # noqa: ANN001
     assert sorted(failed) == ["ghost", "zhang"]
 
 
-def test_inactive_account_gets_no_token_and_its_tokens_stop(app, client) -> None:  # noqa: ANN001
+def test_inactive_account_gets_no_token_and_its_tokens_stop(app: Flask,
+                                                            client: FlaskClient) -> None:
     tokens = seed(app)
     with app.app_context():
         from app.accounts.services import find_user
@@ -96,7 +99,7 @@ def test_inactive_account_gets_no_token_and_its_tokens_stop(app, client) -> None
     assert_error(client.get("/api/v1/communities/spj", headers=bearer(tokens["owner"])), 401)
 
 
-def test_member_of_any_role_reads_the_community(app, client) -> None:  # noqa: ANN001
+def test_member_of_any_role_reads_the_community(app: Flask, client: FlaskClient) -> None:
     tokens = seed(app)
     for who in ("owner", "resident"):
         response = client.get("/api/v1/communities/spj", headers=bearer(tokens[who]))
@@ -104,7 +107,7 @@ def test_member_of_any_role_reads_the_community(app, client) -> None:  # noqa: A
         assert response.get_json()["headcount"] == 4
 
 
-def test_community_needs_a_valid_token(app, client) -> None:  # noqa: ANN001
+def test_community_needs_a_valid_token(app: Flask, client: FlaskClient) -> None:
     tokens = seed(app)
     assert_error(client.get("/api/v1/communities/spj"), 401, "unauthorized")
     for header in (f"Bearer {tokens['owner']}x", "Bearer ", f"Token {tokens['owner']}",
@@ -113,7 +116,7 @@ def test_community_needs_a_valid_token(app, client) -> None:  # noqa: ANN001
                                 headers={"Authorization": header}), 401, "unauthorized")
 
 
-def test_expired_or_revoked_token_is_401(app, client) -> None:  # noqa: ANN001
+def test_expired_or_revoked_token_is_401(app: Flask, client: FlaskClient) -> None:
     tokens = seed(app)
     with app.app_context():
         rows = db.session.execute(select(ApiToken).order_by(ApiToken.id)).scalars().all()
@@ -124,7 +127,7 @@ def test_expired_or_revoked_token_is_401(app, client) -> None:  # noqa: ANN001
     assert_error(client.get("/api/v1/communities/spj", headers=bearer(tokens["resident"])), 401)
 
 
-def test_member_of_another_community_is_403(app, client) -> None:  # noqa: ANN001
+def test_member_of_another_community_is_403(app: Flask, client: FlaskClient) -> None:
     tokens = seed(app)
     response = client.get("/api/v1/communities/spj", headers=bearer(tokens["stranger"]))
     assert_error(response, 403, "forbidden")
@@ -133,7 +136,7 @@ def test_member_of_another_community_is_403(app, client) -> None:  # noqa: ANN00
     assert own.status_code == 200
 
 
-def test_unknown_community_is_404(app, client) -> None:  # noqa: ANN001
+def test_unknown_community_is_404(app: Flask, client: FlaskClient) -> None:
     tokens = seed(app)
     assert_error(client.get("/api/v1/communities/nowhere", headers=bearer(tokens["owner"])),
                  404, "not_found")

@@ -4,12 +4,15 @@ a 500 for bad input; a bug inside an API view is a JSON 500."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.routing.converters import NumberConverter
+from werkzeug.test import TestResponse
 
 from app.accounts.models import Role
 from app.accounts.services import create_user, grant_membership, issue_api_token
@@ -19,7 +22,7 @@ from app.register.services import create_community
 TOKEN_URL = "/api/v1/auth/token"
 
 
-def assert_json_error(response, status: int, code: str | None = None) -> dict:  # noqa: ANN001
+def assert_json_error(response: TestResponse, status: int, code: str | None = None) -> dict:
     """The response is a JSON error envelope with this status; returns the error."""
     body = response.get_data(as_text=True)
     assert response.status_code == status, body
@@ -122,7 +125,7 @@ def test_empty_body_is_422(client: FlaskClient) -> None:
     assert_json_error(client.post(TOKEN_URL, content_type="application/json"), 422)
 
 
-def test_rate_limit_is_json_429(custom_app) -> None:  # noqa: ANN001
+def test_rate_limit_is_json_429(custom_app: Callable[..., Flask]) -> None:
     app = custom_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
     for _ in range(2):
@@ -132,7 +135,7 @@ def test_rate_limit_is_json_429(custom_app) -> None:  # noqa: ANN001
     assert int(response.headers["Retry-After"]) > 0
 
 
-def test_bug_in_an_api_view_is_json_500_and_rolled_back(custom_app) -> None:  # noqa: ANN001
+def test_bug_in_an_api_view_is_json_500_and_rolled_back(custom_app: Callable[..., Flask]) -> None:
     app = custom_app()
 
     def boom() -> str:
@@ -177,8 +180,8 @@ def _api_body_routes(app: Flask, slug: str) -> list[tuple[str, str]]:
                 values[arg] = slug
             elif hasattr(converter, "items"):
                 values[arg] = sorted(converter.items)[0]
-            elif type(converter).__name__ in {"IntegerConverter", "NumberConverter"}:
-                values[arg] = 0
+            elif isinstance(converter, NumberConverter):
+                values[arg] = 1
             else:
                 values[arg] = "0"
         url = rule.build(values)[1]
@@ -211,3 +214,57 @@ def test_arbitrary_json_never_gives_a_500(app: Flask, client: FlaskClient) -> No
                 assert_json_error(response, response.status_code)
 
     check()
+
+
+def test_a_refusal_answers_its_status_and_message_in_the_request_language(
+        app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        user = create_user("reader", "password123")
+        token = issue_api_token(user)
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    chinese = client.get("/api/v1/communities/nowhere", headers=headers)
+    assert chinese.status_code == 404
+    assert chinese.get_json() == {"error": {"code": "not_found", "message": "没有小区 nowhere"}}
+    english = client.get("/api/v1/communities/nowhere",
+                         headers={**headers, "Accept-Language": "en-US,en;q=0.9"})
+    assert english.get_json() == {"error": {"code": "not_found",
+                                            "message": "No community nowhere"}}
+    anonymous = client.get("/api/v1/communities/nowhere", headers={"Accept-Language": "en"})
+    assert anonymous.status_code == 401
+    assert anonymous.get_json() == {"error": {"code": "unauthorized",
+                                              "message": "A valid bearer token is required"}}
+    wrong = client.post(TOKEN_URL, json={"username": "reader", "password": "nope-nope"})
+    assert wrong.status_code == 401
+    assert wrong.get_json() == {"error": {"code": "invalid_credentials",
+                                          "message": "用户名或密码不正确"}}
+
+
+def test_domain_errors_and_the_deprecated_api_error_answer_json(
+        custom_app: Callable[..., Flask]) -> None:
+    from app.api.errors import ApiError
+    from app.errors import N_, DomainError
+
+    app = custom_app()
+
+    def old() -> str:
+        raise ApiError(409, "old_code", "the old way, kept for features")
+
+    def new() -> str:
+        create_community("rolled-back", "回滚")
+        raise DomainError("closed", N_("小区 %(slug)s 已存在"), status=409, slug="x")
+
+    app.add_url_rule("/api/v1/test-old", "test_old", old)
+    app.add_url_rule("/api/v1/test-new", "test_new", new)
+    client = app.test_client()
+    response = client.get("/api/v1/test-old")
+    assert response.status_code == 409
+    assert response.get_json() == {"error": {"code": "old_code",
+                                             "message": "the old way, kept for features"}}
+    response = client.get("/api/v1/test-new", headers={"Accept-Language": "en"})
+    assert response.status_code == 409
+    assert response.get_json() == {"error": {"code": "closed", "message": "Community x exists"}}
+    with app.app_context():
+        from app.register.models import Community
+
+        assert db.session.query(Community).filter_by(slug="rolled-back").count() == 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 import pytest
-from flask import g
+from flask import Flask, g
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from app.accounts.claims import (
     ClaimError,
@@ -21,22 +24,23 @@ from app.accounts.claims import (
 )
 from app.accounts.models import ClaimCode, Membership, Role, User
 from app.audit.models import AuditEntry
-from app.audit.services import verify_chain
+from app.audit.services import verify_chains
 from app.extensions import db
 from app.permissions import can_vote
+from app.register.models import Community
 from tests.factories import login
 
 CODE = re.compile(r'class="claim-code">([A-Z0-9-]+)<')
 
 
-def switch_user(client, username: str) -> None:  # noqa: ANN001
+def switch_user(client: FlaskClient, username: str) -> None:
     """Sign out and in as another user; forget the membership cached in the shared `g`."""
     client.post("/logout")
     g.pop("_memberships", None)
     login(client, username)
 
 
-def _issue(client, **data: str) -> list[str]:  # noqa: ANN001
+def _issue(client: FlaskClient, **data: str) -> list[str]:
     response = client.post("/c/spj/register/claims/issue", data=data)
     assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
     assert response.headers["Cache-Control"] == "no-store"
@@ -44,21 +48,23 @@ def _issue(client, **data: str) -> list[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def boss(client, make_community, make_user) -> None:  # noqa: ANN001
+def boss(client: FlaskClient, make_community: Callable[..., Community],
+         make_user: Callable[..., User]) -> None:
     """尚品居 with its committee member "boss", signed in."""
     community = make_community()
     make_user("boss", community, "committee")
     login(client, "boss")
 
 
-def _code_for(client, owner_ref: str) -> str:  # noqa: ANN001
+def _code_for(client: FlaskClient, owner_ref: str) -> str:
     """One claim code for the owner, issued by the signed-in committee, who then signs out."""
     [code] = _issue(client, owner_refs=owner_ref)
     client.post("/logout")
     return code
 
 
-def _signup(client, code: str, username: str, password: str = "secret-pass-1"):  # noqa: ANN001, ANN202
+def _signup(client: FlaskClient, code: str, username: str,
+            password: str = "secret-pass-1") -> TestResponse:
     return client.post("/signup", data={"code": code, "username": username,
                                         "display_name": "", "password": password,
                                         "confirm": password})
@@ -68,7 +74,7 @@ def _actions() -> list[str]:
     return list(db.session.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
 
 
-def test_claim_flow_end_to_end(app, client, boss) -> None:  # noqa: ANN001
+def test_claim_flow_end_to_end(app: Flask, client: FlaskClient, boss: None) -> None:
     [code] = _issue(client, owner_refs="o1")
     page = client.post("/c/spj/register/claims/issue", data={"owner_refs": "o3"})
     assert "P-1" in page.get_data(as_text=True) and "/signup" in page.get_data(as_text=True)
@@ -121,13 +127,13 @@ def test_claim_flow_end_to_end(app, client, boss) -> None:  # noqa: ANN001
     actions = _actions()
     for action in ("claim.issue", "claim.submit", "claim.confirm", "membership.role"):
         assert action in actions
-    assert verify_chain().broken_id is None
+    assert verify_chains().ok
 
     # the new owner signs in with the password they chose
     login(client, "zhangsan", "secret-pass-1")
 
 
-def test_new_code_voids_previous_unused(client, boss) -> None:  # noqa: ANN001
+def test_new_code_voids_previous_unused(client: FlaskClient, boss: None) -> None:
     [first] = _issue(client, owner_refs="o2")
     [second] = _issue(client, owner_refs="o2")
     client.post("/logout")
@@ -137,7 +143,7 @@ def test_new_code_voids_previous_unused(client, boss) -> None:  # noqa: ANN001
     assert _signup(client, second, "lisi").status_code == 302
 
 
-def test_reject_claim(client, boss) -> None:  # noqa: ANN001
+def test_reject_claim(client: FlaskClient, boss: None) -> None:
     code = _code_for(client, "o3")
     assert _signup(client, code, "qian").status_code == 302
     switch_user(client, "boss")
@@ -156,7 +162,8 @@ def test_reject_claim(client, boss) -> None:  # noqa: ANN001
     assert "该认领码已作废" in _signup(client, code, "qian2").get_data(as_text=True)
 
 
-def test_all_unlinked_owners(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_all_unlinked_owners(client: FlaskClient, make_community: Callable[..., Community],
+                             make_user: Callable[..., User]) -> None:
     community = make_community()
     make_user("boss", community, "committee")
     make_user("zhang", community, "owner", owner_ref="o1")
@@ -168,7 +175,7 @@ def test_all_unlinked_owners(client, make_community, make_user) -> None:  # noqa
     assert "<dd>developer</dd>" not in page
 
 
-def test_issue_refuses_unknown_owner_and_developer(client, boss) -> None:  # noqa: ANN001
+def test_issue_refuses_unknown_owner_and_developer(client: FlaskClient, boss: None) -> None:
     response = client.post("/c/spj/register/claims/issue", data={"owner_refs": "o1, nobody"})
     assert response.status_code == 400
     assert "名册中没有这些业主编号：nobody" in response.get_data(as_text=True)
@@ -180,7 +187,8 @@ def test_issue_refuses_unknown_owner_and_developer(client, boss) -> None:  # noq
     assert db.session.execute(select(func.count(ClaimCode.id))).scalar_one() == 0
 
 
-def test_signup_form_errors(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_signup_form_errors(client: FlaskClient, make_community: Callable[..., Community],
+                            make_user: Callable[..., User]) -> None:
     make_community()
     response = _signup(client, "AAAA-BBBB-CCCC", "someone")
     assert response.status_code == 400
@@ -191,16 +199,17 @@ def test_signup_form_errors(client, make_community, make_user) -> None:  # noqa:
     assert db.session.execute(select(func.count(User.id))).scalar_one() == 0
 
 
-def test_signup_username_taken_keeps_code_unused(client, boss) -> None:  # noqa: ANN001
+def test_signup_username_taken_keeps_code_unused(client: FlaskClient, boss: None) -> None:
     code = _code_for(client, "o1")
     response = _signup(client, code, "boss")
     assert response.status_code == 400
-    assert "该用户名已被使用" in response.get_data(as_text=True)
+    assert "用户名 boss 已被使用" in response.get_data(as_text=True)
     assert claim_state(db.session.execute(select(ClaimCode)).scalar_one()) == "unused"
     assert _signup(client, code, "zhang3").status_code == 302
 
 
-def test_services_directly(make_community, make_user) -> None:  # noqa: ANN001
+def test_services_directly(make_community: Callable[..., Community],
+                           make_user: Callable[..., User]) -> None:
     community = make_community()
     boss = make_user("boss", community, "committee")
     other = make_community("other", "别的小区")
@@ -210,7 +219,7 @@ def test_services_directly(make_community, make_user) -> None:  # noqa: ANN001
     [issued] = issue_claim_codes(other, find_owners(other, ["o1"]), boss)
     with pytest.raises(ClaimError):
         issue_claim_codes(community, find_owners(other, ["o2"]), boss)
-    claim = redeem_claim_code(issued.code, "owner-other", "password123")
+    claim = redeem_claim_code(issued.code, "owner-other", "secret-pass-1")
     assert claim.community_id == other.id
     assert db.session.execute(
         select(ClaimCode).where(ClaimCode.code_hash == hash_code(issued.code.lower()))
@@ -218,5 +227,5 @@ def test_services_directly(make_community, make_user) -> None:  # noqa: ANN001
     member = confirm_claim(claim, boss)
     assert member.community_id == other.id and member.role == Role.OWNER
     with pytest.raises(ClaimError) as info:
-        redeem_claim_code(issued.code, "again", "password123")
+        redeem_claim_code(issued.code, "again", "secret-pass-1")
     assert info.value.code == "used_code"

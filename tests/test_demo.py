@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.accounts.models import Membership, Role, User
@@ -50,7 +54,8 @@ def test_generated_registers_are_realistic() -> None:
     assert sizes == {"shangpinju": 484, "tianyuancheng": 640, "jinanxiaozhu": 120}
 
 
-def test_demo_loads_once_and_its_accounts_sign_in(app, client, tmp_path) -> None:  # noqa: ANN001
+def test_demo_loads_once_and_its_accounts_sign_in(app: Flask, client: FlaskClient,
+                                                  tmp_path: Path) -> None:
     """One load (it takes seconds), checked from every side; then --if-empty and a refusal."""
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     runner = app.test_cli_runner()
@@ -84,7 +89,7 @@ def test_demo_loads_once_and_its_accounts_sign_in(app, client, tmp_path) -> None
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
     refused = runner.invoke(args=["demo"])
-    assert refused.exit_code != 0 and "fresh database" in refused.output
+    assert refused.exit_code == 1 and "fresh database" in refused.output
     with app.app_context():
         assert db.session.execute(select(func.count(Community.id))).scalar_one() == 3
         assert db.session.execute(select(func.count(Owner.id))).scalar_one() == owners_before
@@ -108,7 +113,7 @@ def _check_account_links() -> None:
     assert len(dual.memberships) == 2
 
 
-def _check_sign_in(client) -> None:  # noqa: ANN001
+def _check_sign_in(client: FlaskClient) -> None:
     """Demo accounts sign in with the documented password and see only their communities."""
     login(client, "spj-owner", DEMO_PASSWORD)
     home = client.get("/c/shangpinju/")
@@ -202,7 +207,7 @@ def _check_meetings(output: str, proposals: dict) -> None:
     assert meeting.state.value == "noticed" and [i.proposal_id for i in meeting.agenda] == [gas.id]
 
 
-def test_a_failing_demo_saves_nothing(app, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failing_demo_saves_nothing(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     """The load is one transaction: when a stage fails, not even the registers stay."""
     from app.accounts.services import AccountError
 
@@ -212,7 +217,7 @@ def test_a_failing_demo_saves_nothing(app, monkeypatch) -> None:  # noqa: ANN001
 
     monkeypatch.setattr("demo.loader.create_demo_accounts", refuse)
     result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code != 0 and "nothing was saved" in result.output
+    assert result.exit_code == 1 and "nothing was saved" in result.output
     with app.app_context():
         assert db.session.execute(select(func.count(Community.id))).scalar_one() == 0
         assert db.session.execute(select(func.count(Owner.id))).scalar_one() == 0

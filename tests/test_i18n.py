@@ -14,6 +14,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
+from flask.testing import FlaskClient
 from jinja2.ext import babel_extract
 
 from app.accounts.services import create_user, find_user
@@ -26,7 +27,7 @@ CATALOGUES = ["translations", "proposals/translations", "voting/translations",
               "meetings/translations"]
 PO = "en/LC_MESSAGES/messages.po"
 KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "gettext": None, "ngettext": (1, 2),
-            "lazy_gettext": None, "_l": None}
+            "lazy_gettext": None, "_l": None, "pN_": ((1, "c"), 2)}
 PYTHON_SOURCES = ["app", "proposals", "voting", "meetings"]
 
 
@@ -54,7 +55,7 @@ def i18n_app(custom_app: Callable[..., Flask], compiled_catalogues: str) -> Flas
     return custom_app(BABEL_TRANSLATION_DIRECTORIES=compiled_catalogues)
 
 
-def _page(client, path: str = "/login", **headers: str) -> str:  # noqa: ANN001
+def _page(client: FlaskClient, path: str = "/login", **headers: str) -> str:
     response = client.get(path, headers=headers)
     assert response.status_code == 200
     return response.get_data(as_text=True)

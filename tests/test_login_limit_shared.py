@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.conftest import make_app
 
 
-def test_form_and_api_attempts_count_together(migrated) -> None:  # noqa: ANN001
+def test_form_and_api_attempts_count_together(migrated: str) -> None:
     app = make_app(migrated, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     assert client.post("/login", data={"username": "x", "password": "wrong"}).status_code == 400

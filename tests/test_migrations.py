@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -34,6 +36,60 @@ def test_flask_db_upgrade_from_empty(database_url, tmp_path) -> None:
             db.engine.dispose()
         assert {"community", "unit", "owner", "user_account", "audit_entry"} <= tables
         assert len(heads) == 1
+    finally:
+        if BACKEND == "postgres":
+            _drop_pg_database(url)
+
+
+def test_0009_keeps_audit_entries_from_before_it_verifiable(tmp_path: Path) -> None:
+    """Entries of the old single SHA-256 chain get their per-community numbers and still
+    verify; new entries continue each community's chain with keyed hashes."""
+    from datetime import UTC, datetime
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app.audit.chain import LEGACY_GENESIS, EntryContent, legacy_hash
+    from app.audit.services import record_event, verify_chains
+    from tests.conftest import BACKEND, _create_pg_database, _drop_pg_database, make_app
+
+    url = _create_pg_database() if BACKEND == "postgres" else f"sqlite:///{tmp_path}/old.db"
+    try:
+        app = make_app(url)
+        with app.app_context():
+            upgrade(revision="0008")
+            moment = datetime(2026, 1, 1, tzinfo=UTC)
+            with db.engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO community (id, slug, name, proxy_limit, vote_change, "
+                    "parking_area, notice_days, public_proposals, residents_may_discuss, "
+                    "follow_majority, show_ballot_units, created_at) VALUES (7, 'old', '旧', 3, "
+                    "'allowed', 'counted', 15, false, true, false, true, :t)"), {"t": moment})
+                prev = LEGACY_GENESIS
+                for community_id in (7, None, 7):
+                    content = EntryContent(0, prev, moment, community_id, None, "", "old.event",
+                                           "", "{}")
+                    digest = legacy_hash(content)
+                    conn.execute(text(
+                        "INSERT INTO audit_entry (created_at, community_id, actor_name, "
+                        "action, target, details, prev_hash, entry_hash) VALUES (:t, :c, "
+                        "'', 'old.event', '', '{}', :p, :h)"),
+                        {"t": moment, "c": community_id, "p": prev, "h": digest})
+                    prev = digest
+            upgrade()
+            rows = db.session.execute(text(
+                "SELECT community_id, seq, keyed FROM audit_entry ORDER BY id")).all()
+            assert [(r[0], r[1], bool(r[2])) for r in rows] == [
+                (7, 1, False), (None, 1, False), (7, 2, False)]
+            assert verify_chains().ok
+            record_event("new.event", community_id=7)
+            record_event("new.event", community_id=None)
+            db.session.commit()
+            report = verify_chains()
+            assert report.ok, report.problems
+            assert (report.checked, report.chains) == (5, 2)
+            db.session.remove()
+            db.engine.dispose()
     finally:
         if BACKEND == "postgres":
             _drop_pg_database(url)

@@ -6,7 +6,7 @@ from app.accounts.models import User
 from tests.conftest import make_app
 
 
-def test_production_config_hashes_with_scrypt(migrated) -> None:  # noqa: ANN001
+def test_production_config_hashes_with_scrypt(migrated: str) -> None:
     app = make_app(migrated)
     app.config.pop("PASSWORD_HASH_METHOD")
     with app.app_context():

@@ -10,7 +10,7 @@ from tests.conftest import make_app
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def test_sign_in_limit_is_shared_between_two_app_instances(migrated) -> None:  # noqa: ANN001
+def test_sign_in_limit_is_shared_between_two_app_instances(migrated: str) -> None:
     """Two apps (as two gunicorn workers would be) count against one limit in Redis."""
     prefix = f"yishi-test-{uuid.uuid4().hex}"
     settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL,

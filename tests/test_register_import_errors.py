@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from app.accounts.models import User
 from app.extensions import db
-from app.register.models import Building, Owner, Unit
+from app.register.models import Building, Community, Owner, Unit
 from tests.factories import HEADER, login
 
 GOOD = "1栋,101,89.50,registry,residence,delivered,o1,张三,13800000001\n"
@@ -20,7 +24,13 @@ BAD_ROWS = [
     ("missing_building", ",102,80,registry,residence,delivered,o5,甲,", "第 3 行：楼栋为空"),
     ("missing_unit", "1栋,,80,registry,residence,delivered,o5,甲,", "第 3 行：房号为空"),
     ("too_long", "1栋," + "9" * 65 + ",80,registry,residence,delivered,o5,甲,",
-     "第 3 行：楼栋、房号或业主编号过长"),
+     "第 3 行：房号过长：65 个字符，最多 64 个"),
+    ("phone_longer_than_its_column", "1栋,102,80,registry,residence,delivered,o5,甲,"
+     + "1" * 65, "第 3 行：电话过长：65 个字符，最多 64 个"),
+    ("owner_ref_longer_than_its_column", "1栋,102,80,registry,residence,delivered,"
+     + "o" * 65 + ",甲,", "第 3 行：业主编号过长：65 个字符，最多 64 个"),
+    ("nul_byte", "1栋,102,80,registry,residence,delivered,o5,甲\x00乙,",
+     "第 3 行：业主姓名含有空字符（NUL）"),
     ("area_not_number", "1栋,102,abc,registry,residence,delivered,o5,甲,",
      "第 3 行：面积 abc 不是数字"),
     ("area_zero", "1栋,102,0,registry,residence,delivered,o5,甲,", "第 3 行：面积 0 必须大于 0"),
@@ -54,7 +64,7 @@ def _nothing_imported(community_id: int) -> None:
         assert count == 0, model.__name__
 
 
-def _cli_import(app, slug: str, data: bytes, tmp_path) -> object:  # noqa: ANN001
+def _cli_import(app: Flask, slug: str, data: bytes, tmp_path: Path) -> object:
     path = tmp_path / "register.csv"
     path.write_bytes(data)
     return app.test_cli_runner().invoke(args=["register", "import", slug, str(path)])
@@ -67,19 +77,23 @@ def _upload(client: FlaskClient, data: bytes) -> TestResponse:
 
 
 @pytest.mark.parametrize(("case", "row", "reason"), BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
-def test_bad_row_through_cli(ctx, make_community, tmp_path, case, row, reason) -> None:  # noqa: ANN001
+def test_bad_row_through_cli(ctx: Flask, make_community: Callable[..., Community], tmp_path: Path,
+                             case: str, row: str, reason: str) -> None:
     community = make_community(register=None)
     result = _cli_import(ctx, "spj", (HEADER + GOOD + row + "\n").encode(), tmp_path)
-    assert result.exit_code != 0
-    assert "row 3:" in result.output
+    assert result.exit_code == 1
+    assert "row 3: " in result.output
     assert "row 2:" not in result.output
+    assert "1 bad row(s); nothing was imported" in result.output
     db.session.rollback()
     _nothing_imported(community.id)
 
 
 @pytest.mark.parametrize(("case", "row", "reason"), BAD_ROWS, ids=[c[0] for c in BAD_ROWS])
-def test_bad_row_through_upload(client, make_community, make_user, case, row,  # noqa: ANN001
-                                reason) -> None:
+def test_bad_row_through_upload(client: FlaskClient,
+                                make_community: Callable[..., Community],
+                                make_user: Callable[..., User], case: str, row: str,
+                                reason: str) -> None:
     community = make_community(register=None)
     make_user("boss", community, "committee")
     login(client, "boss")
@@ -92,7 +106,8 @@ def test_bad_row_through_upload(client, make_community, make_user, case, row,  #
 
 
 def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
-        ctx, client, make_community, make_user, tmp_path) -> None:  # noqa: ANN001
+        ctx: Flask, client: FlaskClient, make_community: Callable[..., Community],
+        make_user: Callable[..., User], tmp_path: Path) -> None:
     community = make_community(register=None)
     make_user("boss", community, "committee")
     data = (HEADER + GOOD + "\n,,,,,,,,\n"
@@ -100,11 +115,12 @@ def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
             + "1栋,103,80,registry,residence,delivered,o6,乙,\n"
             + "1栋,104,80,registry,shop,delivered,o7,丙,\n").encode()
     result = _cli_import(ctx, "spj", data, tmp_path)
-    assert result.exit_code != 0
+    assert result.exit_code == 1
     # row 3 is empty and row 4 only commas: both skipped, but they keep their numbers
-    assert "row 5:" in result.output and "row 7:" in result.output
+    assert "row 5: Area -1 must be greater than 0" in result.output
+    assert "row 7: Kind shop is not valid; use residence | commercial | parking" in result.output
     assert "row 6:" not in result.output
-    assert "2 bad row(s)" in result.output
+    assert "2 bad row(s); nothing was imported" in result.output
     db.session.rollback()
     login(client, "boss")
     page = _upload(client, data).get_data(as_text=True)
@@ -114,23 +130,69 @@ def test_every_bad_row_is_listed_and_blank_lines_keep_numbering(
     _nothing_imported(community.id)
 
 
+#: one row with three faults: an unknown kind, an area with three decimals, a phone too long
+THREE_FAULTS = "1栋,103,80.123,registry,villa,delivered,o6,乙," + "1" * 70 + "\n"
+
+
+def test_every_fault_of_a_row_is_listed_through_cli_and_upload(
+        ctx, client, make_community, make_user, tmp_path) -> None:
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    data = (HEADER + GOOD + THREE_FAULTS).encode()
+    result = _cli_import(ctx, "spj", data, tmp_path)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("row ")] == [
+        "row 3: Area 80.123 has more than two decimal places",
+        "row 3: Kind villa is not valid; use residence | commercial | parking",
+        "row 3: Phone is too long: 70 characters, at most 64",
+    ]
+    assert "1 bad row(s); nothing was imported" in result.output
+    db.session.rollback()
+    login(client, "boss")
+    response = _upload(client, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for reason in ("第 3 行：面积 80.123 的小数超过两位",
+                   "第 3 行：类型 villa 无效，应为 residence | commercial | parking",
+                   "第 3 行：电话过长：70 个字符，最多 64 个"):
+        assert reason in page
+    assert page.count("<li>第 3 行：") == 3
+    assert "有 1 行有误，什么都没有导入。请改正后重新上传。" in page
+    _nothing_imported(community.id)
+
+
+def test_upload_page_in_english_names_the_columns_in_english(
+        client, make_community, make_user) -> None:
+    community = make_community(register=None)
+    make_user("boss", community, "committee")
+    login(client, "boss")
+    client.post("/lang/en")
+    page = _upload(client, (HEADER + GOOD + ",,80,registry,residence,delivered,o5,x,\n"
+                            ).encode()).get_data(as_text=True)
+    assert "Row 3: Building is empty" in page
+    assert "Row 3: Unit is empty" in page
+
+
 #: (id, a file refused as a whole, what the CLI says, what the upload page says)
 BAD_FILES = [
     ("header_missing_column",
      (HEADER.replace(",phone", "") + "1栋,101,89.50,registry,residence,delivered,o1,张三\n"
-      ).encode(), "phone", "表头缺少这些列：phone"),
-    ("non_utf8", (HEADER + GOOD).encode("gbk"), "UTF-8", "文件不是 UTF-8 编码"),
+      ).encode(), "Error: The header lacks these columns: phone", "表头缺少这些列：phone"),
+    ("non_utf8", (HEADER + GOOD).encode("gbk"),
+     "Error: The file is not UTF-8 (byte 75); save it as CSV UTF-8",
+     "文件不是 UTF-8 编码（第 75 个字节），请在表格软件中另存为“CSV UTF-8”格式"),
 ]
 
 
 @pytest.mark.parametrize(("case", "data", "cli_text", "page_text"), BAD_FILES,
                          ids=[c[0] for c in BAD_FILES])
-def test_bad_file(ctx, client, make_community, make_user, tmp_path, case, data,  # noqa: ANN001
-                  cli_text, page_text) -> None:
+def test_bad_file(ctx: Flask, client: FlaskClient, make_community: Callable[..., Community],
+                  make_user: Callable[..., User], tmp_path: Path, case: str, data: bytes,
+                  cli_text: str, page_text: str) -> None:
     community = make_community(register=None)
     make_user("boss", community, "committee")
     result = _cli_import(ctx, "spj", data, tmp_path)
-    assert result.exit_code != 0 and cli_text in result.output
+    assert result.exit_code == 1 and cli_text in result.output
     db.session.rollback()
     login(client, "boss")
     response = _upload(client, data)
@@ -139,7 +201,8 @@ def test_bad_file(ctx, client, make_community, make_user, tmp_path, case, data, 
     _nothing_imported(community.id)
 
 
-def test_bom_accepted_and_chinese_names_kept(ctx, make_community, tmp_path) -> None:  # noqa: ANN001
+def test_bom_accepted_and_chinese_names_kept(ctx: Flask, make_community: Callable[..., Community],
+                                             tmp_path: Path) -> None:
     community = make_community(register=None)
     data = b"\xef\xbb\xbf" + (HEADER + GOOD + "\n\n"
                               + "1栋,201,100,survey,residence,delivered,o2,李四;王五,\n").encode()
@@ -153,7 +216,9 @@ def test_bom_accepted_and_chinese_names_kept(ctx, make_community, tmp_path) -> N
     assert {b.name for b in db.session.execute(select(Building)).scalars()} == {"1栋"}
 
 
-def test_upload_success_shows_counts_and_totals(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_upload_success_shows_counts_and_totals(client: FlaskClient,
+                                                make_community: Callable[..., Community],
+                                                make_user: Callable[..., User]) -> None:
     from tests.factories import SMALL_REGISTER
 
     community = make_community(register=None)
@@ -166,7 +231,9 @@ def test_upload_success_shows_counts_and_totals(client, make_community, make_use
     assert "492.25 m²" in page and "4 人" in page
 
 
-def test_upload_without_file_is_a_form_error(client, make_community, make_user) -> None:  # noqa: ANN001
+def test_upload_without_file_is_a_form_error(client: FlaskClient,
+                                             make_community: Callable[..., Community],
+                                             make_user: Callable[..., User]) -> None:
     community = make_community(register=None)
     make_user("boss", community, "committee")
     login(client, "boss")

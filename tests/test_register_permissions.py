@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
-from flask import g
+from flask import Flask, g
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.accounts.claims import find_owners, issue_claim_codes, redeem_claim_code
 from app.accounts.models import ClaimCode, Membership, User
 from app.extensions import db
+from app.register.models import Community
 from tests.factories import SMALL_REGISTER, login
 
 ROLES = ["anonymous", "resident", "owner", "other_committee", "committee"]
@@ -47,7 +50,7 @@ ROUTES = [
 
 
 @pytest.fixture
-def world(make_community, make_user) -> None:  # noqa: ANN001
+def world(make_community: Callable[..., Community], make_user: Callable[..., User]) -> None:
     """Two communities, a user of each role, and two pending claims."""
     spj = make_community()
     other = make_community("other", "别的小区")
@@ -57,13 +60,14 @@ def world(make_community, make_user) -> None:  # noqa: ANN001
     make_user("owner", spj, "owner", owner_ref="o3")
     make_user("other_committee", other, "committee")
     for issued in issue_claim_codes(spj, find_owners(spj, ["o1", "o2"]), boss):
-        redeem_claim_code(issued.code, f"claimant-{issued.owner_ref}", "password123")
+        redeem_claim_code(issued.code, f"claimant-{issued.owner_ref}", "secret-pass-1")
     db.session.commit()
 
 
 @pytest.mark.parametrize(("method", "url", "data", "ok"), ROUTES,
                          ids=[f"{r[0]}-{i}" for i, r in enumerate(ROUTES)])
-def test_route_permissions(app, world, method, url, data, ok) -> None:  # noqa: ANN001
+def test_route_permissions(app: Flask, world: None, method: str, url: str, data: bytes,
+                           ok: bool) -> None:
     for role in ROLES:  # the committee last: its POST changes things
         client = app.test_client()
         # the test's app context (and so `g`) outlives requests: forget who was signed in
@@ -82,6 +86,6 @@ def test_route_permissions(app, world, method, url, data, ok) -> None:  # noqa: 
             assert response.status_code == 403, role
 
 
-def test_signup_is_open_to_anyone(client) -> None:  # noqa: ANN001
+def test_signup_is_open_to_anyone(client: FlaskClient) -> None:
     page = client.get("/signup")
     assert page.status_code == 200 and "认领码" in page.get_data(as_text=True)

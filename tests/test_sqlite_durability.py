@@ -6,7 +6,9 @@ These run on a SQLite file of their own whichever backend the rest of the suite 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
+from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -15,14 +17,14 @@ from app.extensions import db
 from tests.conftest import make_app
 
 
-def _sqlite_app(tmp_path):  # noqa: ANN001, ANN202
+def _sqlite_app(tmp_path: Path) -> Flask:
     app = make_app(f"sqlite:///{tmp_path}/durable.db")
     with app.app_context():
         upgrade()
     return app
 
 
-def test_pragmas(tmp_path) -> None:  # noqa: ANN001
+def test_pragmas(tmp_path: Path) -> None:
     app = _sqlite_app(tmp_path)
     with app.app_context():
         conn = db.session.connection()
@@ -34,7 +36,7 @@ def test_pragmas(tmp_path) -> None:  # noqa: ANN001
         db.engine.dispose()
 
 
-def test_writing_requests_take_the_write_lock_and_readers_do_not(tmp_path) -> None:  # noqa: ANN001
+def test_writing_requests_take_the_write_lock_and_readers_do_not(tmp_path: Path) -> None:
     """A writer's transaction blocks another writer (it queues), never a reader."""
     app = _sqlite_app(tmp_path)
     holding = threading.Event()

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from app.accounts.errors import ClaimError
 from app.accounts.models import ClaimCode, Membership, Role, User
+from app.accounts.passwords import check_password
 from app.accounts.services import create_user, grant_membership
 from app.audit.services import record_event
 from app.db import utcnow
+from app.errors import N_
 from app.extensions import db
 from app.register.models import DEVELOPER_REF, Community, Owner, Unit
 
@@ -26,14 +29,13 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_GROUPS = 3
 GROUP_LENGTH = 4
 
+__all__ = ["ClaimError", "IssuedCode", "claim_state", "confirm_claim", "find_owners",
+           "get_claim", "hash_code", "issue_claim_codes", "new_code", "normalize_code",
+           "owner_claims", "owners_without_account", "pending_claims", "redeem_claim_code",
+           "reject_claim"]
 
-class ClaimError(ValueError):
-    """A refused claim operation, with a machine code and a message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+NO_OWNERS = N_("请至少选择一位业主")
+USED = N_("该认领码已被使用，每个认领码只能使用一次")
 
 
 @dataclass(frozen=True)
@@ -87,25 +89,29 @@ def find_owners(community: Community, owner_refs: Iterable[str]) -> list[Owner]:
     """The owners named by owner_ref, in the given order; refuse unknown refs and the developer."""
     refs = list(dict.fromkeys(r.strip() for r in owner_refs if r.strip()))
     if not refs:
-        raise ClaimError("no_owners", "no owner selected")
+        raise ClaimError("no_owners", NO_OWNERS, status=422, field="owner_refs")
     if DEVELOPER_REF in refs:
-        raise ClaimError("developer", "the developer does not claim an account")
+        raise ClaimError("developer", N_("开发建设单位不需要认领码"), status=422,
+                         field="owner_refs")
     found = {o.owner_ref: o for o in db.session.execute(
         select(Owner).where(Owner.community_id == community.id, Owner.owner_ref.in_(refs))
     ).scalars()}
     missing = [r for r in refs if r not in found]
     if missing:
-        raise ClaimError("unknown_owner", "no such owner: " + ", ".join(missing))
+        raise ClaimError("unknown_owner", N_("名册中没有这些业主编号：%(refs)s"), status=422,
+                         field="owner_refs", refs=", ".join(missing))
     return [found[r] for r in refs]
 
 
 def issue_claim_codes(community: Community, owners: list[Owner], actor: User) -> list[IssuedCode]:
     """Generate a code per owner, voiding each one's previous unused code."""
     if not owners:
-        raise ClaimError("no_owners", "no owner selected")
+        raise ClaimError("no_owners", NO_OWNERS, status=422, field="owner_refs")
     ids = [o.id for o in owners]
-    if any(o.community_id != community.id or o.is_developer for o in owners):
-        raise ClaimError("unknown_owner", "an owner is not a claimable owner of this community")
+    strangers = [o.owner_ref for o in owners if o.community_id != community.id or o.is_developer]
+    if strangers:
+        raise ClaimError("unknown_owner", N_("名册中没有这些业主编号：%(refs)s"), status=422,
+                         field="owner_refs", refs=", ".join(strangers))
     labels: dict[int, list[str]] = {i: [] for i in ids}
     for unit in db.session.execute(
         select(Unit).where(Unit.owner_id.in_(ids)).options(selectinload(Unit.building))
@@ -135,18 +141,24 @@ def issue_claim_codes(community: Community, owners: list[Owner], actor: User) ->
 
 def redeem_claim_code(code: str, username: str, password: str, *,
                       display_name: str = "") -> ClaimCode:
-    """Create an account with a claim code; the claim then waits for the committee."""
+    """Create an account with a claim code; the claim then waits for the committee.
+
+    The password is one the owner chose: the password policy applies (`check_password`).
+    """
     claim = db.session.execute(
         select(ClaimCode).where(ClaimCode.code_hash == hash_code(code))
     ).scalar_one_or_none()
     if claim is None:
-        raise ClaimError("invalid_code", "no such claim code")
+        raise ClaimError("invalid_code", N_("认领码不正确，请核对纸条上的认领码"), status=422,
+                         field="code")
     if claim.void:
-        raise ClaimError("void_code", "this claim code is no longer valid")
+        raise ClaimError("void_code", N_("该认领码已作废，请向业委会索取新的认领码"),
+                         field="code")
     if claim.claimed_by_id is not None:
-        raise ClaimError("used_code", "this claim code has already been used")
+        raise ClaimError("used_code", USED, field="code")
+    check_password(password, username=username.strip())
     user = create_user(username, password, display_name=display_name.strip())
-    taken = db.session.execute(
+    taken = db.session.execute(  # type: ignore[attr-defined]  # a CursorResult
         update(ClaimCode)
         .where(ClaimCode.id == claim.id, ClaimCode.claimed_by_id.is_(None),
                ClaimCode.void.is_(False))
@@ -154,7 +166,7 @@ def redeem_claim_code(code: str, username: str, password: str, *,
         .execution_options(synchronize_session=False)
     ).rowcount
     if taken != 1:
-        raise ClaimError("used_code", "this claim code has already been used")
+        raise ClaimError("used_code", USED, field="code")
     db.session.refresh(claim)
     record_event("claim.submit", actor=user, community_id=claim.community_id,
                  target=f"claim:{claim.id}", details={"owner_ref": claim.owner.owner_ref})
@@ -186,22 +198,24 @@ def owner_claims(owner: Owner) -> list[ClaimCode]:
         .order_by(ClaimCode.id.desc())).scalars())
 
 
-def _require_pending(claim: ClaimCode) -> None:
-    if claim_state(claim) != "pending":
-        raise ClaimError("not_pending", "this claim is not waiting for confirmation")
+def _claimant(claim: ClaimCode) -> User:
+    """The account waiting on a pending claim; refused when the claim is not pending."""
+    if claim_state(claim) != "pending" or claim.claimed_by is None:
+        raise ClaimError("not_pending", N_("该认领不在待确认状态"))
+    return claim.claimed_by
 
 
 def confirm_claim(claim: ClaimCode, actor: User) -> Membership:
     """Link the claiming account to the owner: it becomes an owner member of the community."""
-    _require_pending(claim)
-    user = claim.claimed_by
-    community = db.session.get(Community, claim.community_id)
+    user = _claimant(claim)
+    community = claim.community
     existing = db.session.execute(
         select(Membership).where(Membership.user_id == user.id,
                                  Membership.community_id == community.id)
     ).scalar_one_or_none()
     keep = existing is not None and existing.role in (Role.COMMITTEE, Role.ADMIN)
-    member = grant_membership(user, community, existing.role if keep else Role.OWNER,
+    role = existing.role if existing is not None and keep else Role.OWNER
+    member = grant_membership(user, community, role,
                               owner=claim.owner, actor=actor)
     claim.confirmed_by_id = actor.id
     claim.confirmed_at = utcnow()
@@ -215,10 +229,10 @@ def confirm_claim(claim: ClaimCode, actor: User) -> Membership:
 
 def reject_claim(claim: ClaimCode, actor: User) -> None:
     """Refuse a claim: the code becomes void and the account stays unlinked."""
-    _require_pending(claim)
+    user = _claimant(claim)
     claim.void = True
     db.session.flush()
     record_event("claim.reject", actor=actor, community_id=claim.community_id,
                  target=f"claim:{claim.id}",
-                 details={"owner_ref": claim.owner.owner_ref, "user_id": claim.claimed_by_id,
-                          "username": claim.claimed_by.username})
+                 details={"owner_ref": claim.owner.owner_ref, "user_id": user.id,
+                          "username": user.username})

@@ -1,4 +1,4 @@
-"""`flask users ...` commands."""
+"""`flask users ...` commands (their output is English)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.accounts.services import AccountError, create_user, find_user, grant_membership
+from app.accounts.passwords import MIN_LENGTH, check_password
+from app.accounts.services import create_user, find_user, grant_membership
+from app.errors import DomainError
 from app.extensions import db
 from app.register.models import Community, Owner
+from app.uow import unit_of_work
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
 
 @users_cli.command("create")
 @click.argument("username")
-@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--password", required=True,
+              help=f"At least {MIN_LENGTH} characters, not a common or easily guessed one.")
 @click.option("--community", "slug", required=True, help="Community slug.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--owner-ref", default=None, help="Link an owner account to this register owner.")
@@ -39,12 +43,12 @@ def create_command(username: str, password: str, slug: str, role: str, owner_ref
     elif role == Role.OWNER.value:
         raise click.ClickException("an owner account needs --owner-ref")
     try:
-        user = find_user(username)
-        if user is None:
-            user = create_user(username, password, display_name=display_name)
-        grant_membership(user, community, Role(role), owner=owner)
-    except AccountError as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from exc
-    db.session.commit()
+        with unit_of_work():
+            user = find_user(username)
+            if user is None:
+                check_password(password, username=username)
+                user = create_user(username, password, display_name=display_name)
+            grant_membership(user, community, Role(role), owner=owner)
+    except DomainError as exc:
+        raise click.ClickException(exc.message_in("en")) from exc
     click.echo(f"user {username} is {role} of {slug}")

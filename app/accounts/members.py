@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.errors import AccountError
 from app.accounts.models import Membership, Role, User
-from app.accounts.services import AccountError, grant_membership
+from app.accounts.services import grant_membership
+from app.errors import N_
 from app.extensions import db
 from app.register.models import Community
 
@@ -33,17 +35,19 @@ def change_member_role(member: Membership, role: Role, actor: User) -> Membershi
     community's last administrator.
     """
     if member.role == role:
-        raise AccountError("same_role", "the member already has this role")
+        raise AccountError("same_role", N_("该成员已经是这个角色"), field="role")
     if role == Role.OWNER and member.owner_id is None:
         raise AccountError("owner_link_required",
-                           "only an account linked to a register owner can be an owner")
+                           N_("只有已关联名册业主的账户才能设为业主，请通过认领码关联"),
+                           field="role")
     if member.role == Role.ADMIN:
         admins = db.session.execute(
             select(func.count(Membership.id)).where(
                 Membership.community_id == member.community_id, Membership.role == Role.ADMIN)
         ).scalar_one()
         if admins <= 1:
-            raise AccountError("last_admin", "the community's last administrator stays")
+            raise AccountError("last_admin", N_("这是本小区最后一位管理员，不能更改其角色"),
+                               field="role")
     return grant_membership(member.user, member.community, role, actor=actor)
 
 

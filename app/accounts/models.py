@@ -54,7 +54,7 @@ class User(UserMixin, Model):
         return check_password_hash(self.password_hash, password)
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Flask-Login: whether the account may sign in."""
         return self.active
 
@@ -118,5 +118,6 @@ class ClaimCode(Model):
     #: superseded by a newer code, or rejected by the committee
     void: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    community: Mapped[Community] = relationship()
     owner: Mapped[Owner] = relationship()
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])

@@ -12,23 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts.errors import AccountError
 from app.accounts.models import ApiToken, Membership, Role, User
 from app.audit.services import record_event
 from app.db import utcnow
+from app.errors import N_
 from app.extensions import db
 from app.register.models import Community, Owner
 
+__all__ = ["AccountError", "authenticate", "create_user", "find_user", "grant_membership",
+           "issue_api_token", "set_locale", "user_for_token"]
 
-class AccountError(ValueError):
-    """A refused account operation, with a machine code and a message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-MIN_PASSWORD = 8
+#: the longest username (the column's length)
+MAX_USERNAME = 80
 
 
 def find_user(username: str) -> User | None:
@@ -38,14 +34,16 @@ def find_user(username: str) -> User | None:
 
 def create_user(username: str, password: str, *, display_name: str = "",
                 actor: User | None = None) -> User:
-    """Create an account with a hashed password."""
+    """Create an account with a hashed password (a chosen password: `check_password` first)."""
     username = username.strip()
-    if not username or len(username) > 80:
-        raise AccountError("invalid_username", "username must be 1-80 characters")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError("weak_password", f"password must be at least {MIN_PASSWORD} characters")
+    if not username or len(username) > MAX_USERNAME:
+        raise AccountError("invalid_username", N_("用户名须为 1-%(max)s 个字符"), status=422,
+                           field="username", max=MAX_USERNAME)
+    if not password:
+        raise AccountError("weak_password", N_("请输入密码"), status=422, field="password")
     if find_user(username) is not None:
-        raise AccountError("username_taken", f"username {username!r} is taken")
+        raise AccountError("username_taken", N_("用户名 %(username)s 已被使用"),
+                           field="username", username=username)
     user = User(username=username, display_name=display_name)
     user.set_password(password)
     db.session.add(user)
@@ -59,7 +57,7 @@ def grant_membership(user: User, community: Community, role: Role, *,
                      owner: Owner | None = None, actor: User | None = None) -> Membership:
     """Give a user a role in a community (or change it), optionally linked to an owner."""
     if owner is not None and owner.community_id != community.id:
-        raise AccountError("owner_not_in_community", "the owner belongs to another community")
+        raise AccountError("owner_not_in_community", N_("该业主属于另一个小区"), status=422)
     member = db.session.execute(
         select(Membership).where(Membership.user_id == user.id,
                                  Membership.community_id == community.id)
@@ -77,6 +75,12 @@ def grant_membership(user: User, community: Community, role: Role, *,
                  details={"from": before, "to": role.value,
                           "owner_ref": owner.owner_ref if owner else None})
     return member
+
+
+def set_locale(user: User, lang: str) -> None:
+    """Save the user's choice of UI language ("zh" or "en")."""
+    user.locale = lang
+    db.session.flush()
 
 
 @functools.cache

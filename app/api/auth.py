@@ -11,10 +11,13 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app.accounts import throttle
 from app.accounts.models import User
 from app.accounts.services import authenticate, issue_api_token, user_for_token
-from app.api.errors import ApiError
-from app.extensions import db, limiter
+from app.api.errors import error_response
+from app.errors import N_, Unauthorized
+from app.extensions import limiter
+from app.uow import transactional
 
 blp = Blueprint("api_auth", __name__, description="Authentication")
 
@@ -52,11 +55,12 @@ def api_user() -> User | None:
 
     Cached on the request, not on `g`: an app context (and its `g`) may span several requests.
     """
-    req = request._get_current_object()
+    req = request._get_current_object()  # type: ignore[attr-defined]
     if not hasattr(req, "yishi_api_user"):
         token = bearer_token()
-        req.yishi_api_user = user_for_token(token) if token else None  # type: ignore[attr-defined]
-    return req.yishi_api_user  # type: ignore[attr-defined]
+        req.yishi_api_user = user_for_token(token) if token else None
+    user: User | None = req.yishi_api_user
+    return user
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,7 +72,7 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if api_user() is None:
-            raise ApiError(401, "unauthorized", "a valid bearer token is required")
+            raise Unauthorized("unauthorized", N_("需要有效的访问令牌（Bearer token）"))
         return view(*args, **kwargs)
 
     apidoc = deepcopy(getattr(view, "_apidoc", {}))
@@ -80,23 +84,23 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _limit() -> str:
-    """The sign-in rate limit, shared with the HTML login form's setting."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @blp.route("/auth/token", methods=["POST"])
-@limiter.shared_limit(_limit, scope="login")
+@limiter.shared_limit(throttle.address_limit, scope="login")
+@limiter.shared_limit(throttle.account_limit, scope="login-account",
+                      key_func=throttle.account_key, exempt_when=throttle.no_account,
+                      deduct_when=throttle.failed)
 @blp.arguments(TokenRequest)
 @blp.response(200, TokenResponse)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
-def create_token(body: dict) -> tuple[dict, int, dict[str, str]]:
-    """Exchange username and password for a bearer token."""
+@transactional
+def create_token(body: dict[str, str]) -> Any:
+    """Exchange username and password for a bearer token.
+
+    A wrong password is answered (not raised), so the failed attempt's audit entry commits.
+    """
     user = authenticate(body["username"], body["password"])
     if user is None:
-        db.session.commit()  # keep the failed-login audit entry
-        raise ApiError(401, "invalid_credentials", "wrong username or password")
+        return error_response(Unauthorized("invalid_credentials", N_("用户名或密码不正确")))
     token = issue_api_token(user, days=current_app.config["API_TOKEN_DAYS"])
-    db.session.commit()
     return {"token": token}, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}

@@ -13,13 +13,14 @@ from app.errors import DomainError
 API_PREFIX = "/api/"
 
 
-class ApiError(HTTPException):
-    """An API refusal with a status, a machine code and a message."""
+class ApiError(DomainError):
+    """Deprecated: raise `app.errors.NotFound`, `Forbidden`, `Unauthorized`, `InvalidInput` or
+    a feature's `DomainError` instead. Kept, with its `(status, code, message)` signature, for
+    feature code that has not moved yet; the lead removes it once nothing uses it."""
 
     def __init__(self, status: int, code: str, message: str, **extra: object) -> None:
-        super().__init__(description=message)
-        self.code = status
-        self.error_code = code
+        super().__init__(code, message, status=status)
+        #: extra members of the error object, beside code and message
         self.extra = extra
 
 
@@ -65,9 +66,6 @@ def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     if not is_api_request():
         return render_error_page(error)
     headers = _passed_headers(error)
-    if isinstance(error, ApiError):
-        return json_error(error.code, error.error_code, error.description, headers,
-                          **error.extra)
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") if isinstance(data, dict) else None
@@ -79,13 +77,20 @@ def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     return json_error(status, code, error.description or error.name, headers)
 
 
+def error_response(error: DomainError) -> tuple[Response, int, list[tuple[str, str]]]:
+    """A refusal as the API answers it: its status and `{"error": {"code", "message"}}`, the
+    message in the request's language (`Accept-Language`, Chinese by default)."""
+    return json_error(error.status, error.code, error.message,
+                      **getattr(error, "extra", {}))
+
+
 def handle_domain_error(error: DomainError) -> ResponseReturnValue:
     """A refusal that escaped its unit of work: JSON under /api/, else an error page."""
     from app.extensions import db
 
     db.session.rollback()
     if is_api_request():
-        return json_error(error.status, error.code, error.message)
+        return error_response(error)
     from app.web.errors import render_refusal_page
 
     return render_refusal_page(error)

@@ -10,7 +10,8 @@ import json
 
 from flask import Flask, request
 
-from app.api.errors import ApiError, is_api_request
+from app.api.errors import is_api_request
+from app.errors import N_, DomainError, InvalidInput
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: deepest nesting of arrays and objects a request body may have
@@ -28,17 +29,22 @@ def bad_string(value: str) -> bool:
     return False
 
 
-def check_json_value(data: object) -> str | None:
+NOT_JSON = N_("请以 application/json 格式发送请求正文")
+
+
+def check_json_value(data: object) -> InvalidInput | None:
     """Why a parsed JSON body is refused (nesting, characters), or None when it is fine."""
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, str):
             if bad_string(value):
-                return "a string contains a NUL byte or an invalid character"
+                return InvalidInput("invalid_json", N_("请求中的字符串含有空字符或无效字符"),
+                                    status=400)
         elif isinstance(value, (dict, list)):
             if depth > MAX_DEPTH:
-                return f"the body is nested more than {MAX_DEPTH} levels deep"
+                return InvalidInput("invalid_json", N_("请求正文的嵌套超过 %(depth)s 层"),
+                                    status=400, depth=MAX_DEPTH)
             if isinstance(value, dict):
                 stack.extend((key, depth) for key in value)
                 stack.extend((item, depth + 1) for item in value.values())
@@ -52,21 +58,19 @@ def check_api_body() -> None:
     if not is_api_request() or request.url_rule is None or request.method not in BODY_METHODS:
         return  # unknown paths and methods get their 404/405 first
     if request.mimetype and not request.is_json and (request.content_length or 0) > 0:
-        raise ApiError(415, "unsupported_media_type",
-                       "send the request body as application/json")
+        raise DomainError("unsupported_media_type", NOT_JSON, status=415)
     raw = request.get_data(cache=True)
     if not raw:
         return
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type",
-                       "send the request body as application/json")
+        raise DomainError("unsupported_media_type", NOT_JSON, status=415)
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise ApiError(400, "invalid_json", "the request body is not valid JSON") from exc
+        raise InvalidInput("invalid_json", N_("请求正文不是有效的 JSON"), status=400) from exc
     problem = check_json_value(data)
     if problem:
-        raise ApiError(400, "invalid_json", problem)
+        raise problem
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The hash-chained audit log."""
+"""The audit log: keyed hash chains per community, anchored outside the database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register `flask audit ...`."""
-    from app.audit import models  # noqa: F401
+    from app.audit import anchors, models  # noqa: F401
     from app.audit.cli import audit_cli
 
     app.cli.add_command(audit_cli)

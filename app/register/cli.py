@@ -1,4 +1,4 @@
-"""`flask community ...` and `flask register ...` commands."""
+"""`flask community ...` and `flask register ...` commands (their output is English)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.errors import DomainError
 from app.extensions import db
-from app.register.csvfile import RegisterFileError
+from app.register.errors import RegisterRowsError
 from app.register.models import Community
-from app.register.services import (
-    RegisterError,
-    community_electorate,
-    create_community,
-    import_register,
-)
+from app.register.services import community_electorate, create_community, import_register
+from app.uow import unit_of_work
 
 community_cli = AppGroup("community", help="Manage communities.")
 register_cli = AppGroup("register", help="Manage owner registers.")
@@ -37,12 +34,11 @@ def create_command(slug: str, name: str, proxy_limit: int, vote_change: str, par
                    notice_days: int) -> None:
     """Create a community."""
     try:
-        create_community(slug, name, proxy_limit=proxy_limit, vote_change=vote_change,
-                         parking_area=parking_area, notice_days=notice_days)
-    except RegisterError as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from exc
-    db.session.commit()
+        with unit_of_work():
+            create_community(slug, name, proxy_limit=proxy_limit, vote_change=vote_change,
+                             parking_area=parking_area, notice_days=notice_days)
+    except DomainError as exc:
+        raise click.ClickException(exc.message_in("en")) from exc
     click.echo(f"community {slug} created")
 
 
@@ -57,17 +53,14 @@ def import_command(slug: str, file: Path) -> None:
     if community is None:
         raise click.ClickException(f"no community {slug!r}")
     try:
-        report = import_register(community, file.read_bytes(), filename=file.name)
-    except RegisterFileError as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from exc
-    if not report.ok:
-        db.session.rollback()
-        for error in report.errors:
-            click.echo(f"row {error.row_number}: {error.message}", err=True)
-        raise click.ClickException(
-            f"{len(report.errors)} bad row(s); nothing was imported")
-    db.session.commit()
+        with unit_of_work():
+            report = import_register(community, file.read_bytes(), filename=file.name)
+    except RegisterRowsError as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"{exc.rows} bad row(s); nothing was imported") from exc
+    except DomainError as exc:
+        raise click.ClickException(exc.message_in("en")) from exc
     electorate = community_electorate(community)
     click.echo(
         f"imported {slug}: {report.created} created, {report.updated} updated, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SearchField, SelectField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import SearchField, SelectField
+from wtforms.validators import Length, Optional
 
 
 class UploadRegisterForm(FlaskForm):
@@ -28,4 +28,3 @@ class UnitFilterForm(FlaskForm):
     building = SelectField(_l("楼栋"), choices=[], validate_choice=False, default="")
     q = SearchField(_l("搜索房号、业主编号或姓名"), validators=[Optional(), Length(max=100)],
                     default="")
-    page = IntegerField(_l("页码"), validators=[Optional(), NumberRange(min=1)], default=1)

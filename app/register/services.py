@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.audit.services import record_event
+from app.errors import N_
 from app.extensions import db
-from app.register.csvfile import RegisterRow, RowError, parse_register
+from app.pagination import paginate
+from app.register.csvfile import RegisterRow, RowError, decode, parse_register
 from app.register.electorate import (
     DEVELOPER_REF,
     DEVELOPER_STATUSES,
@@ -17,6 +21,7 @@ from app.register.electorate import (
     UnitRow,
     compute_electorate,
 )
+from app.register.errors import RegisterError, RegisterFileError, RegisterRowsError
 from app.register.models import (
     AreaSource,
     Building,
@@ -29,32 +34,31 @@ from app.register.models import (
     VoteChangePolicy,
 )
 
+if TYPE_CHECKING:
+    from app.accounts.models import User
+
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
-
-
-class RegisterError(ValueError):
-    """A refused register operation, with a machine code and a message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+__all__ = ["ImportReport", "RegisterError", "RegisterFileError", "RegisterRowsError",
+           "RegisterTotals", "building_names", "community_electorate", "count_units",
+           "create_community", "get_owner", "import_register", "list_units", "register_totals",
+           "unit_rows"]
 
 
 def create_community(slug: str, name: str, *, proxy_limit: int = 3,
                      vote_change: str = "allowed", parking_area: str = "counted",
-                     notice_days: int = 15, actor=None) -> Community:
+                     notice_days: int = 15, actor: User | None = None) -> Community:
     """Create a community with its settings."""
     slug = slug.strip().lower()
     if not slug or len(slug) > 64 or not set(slug) <= SLUG_CHARS or slug.startswith("-"):
-        raise RegisterError("invalid_slug", "slug must be 1-64 of a-z, 0-9 and -")
+        raise RegisterError("invalid_slug", N_("小区标识须为 1-64 个小写字母、数字或连字符"),
+                            status=422, field="slug")
     if not name.strip():
-        raise RegisterError("invalid_name", "name is required")
+        raise RegisterError("invalid_name", N_("请填写小区名称"), status=422, field="name")
     if proxy_limit < 0 or notice_days < 0:
-        raise RegisterError("invalid_setting", "limits must not be negative")
+        raise RegisterError("invalid_setting", N_("代理上限和通知天数不能为负数"), status=422)
     exists = db.session.execute(select(Community.id).where(Community.slug == slug)).first()
     if exists:
-        raise RegisterError("slug_taken", f"community {slug!r} exists")
+        raise RegisterError("slug_taken", N_("小区 %(slug)s 已存在"), field="slug", slug=slug)
     community = Community(
         slug=slug, name=name.strip(), proxy_limit=proxy_limit,
         vote_change=VoteChangePolicy(vote_change), parking_area=ParkingArea(parking_area),
@@ -69,38 +73,31 @@ def create_community(slug: str, name: str, *, proxy_limit: int = 3,
 
 @dataclass
 class ImportReport:
-    """What an import did, or why it did nothing."""
+    """What an import did."""
 
-    errors: list[RowError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     owners_created: int = 0
     not_in_file: int = 0
 
-    @property
-    def ok(self) -> bool:
-        """True when the file was imported."""
-        return not self.errors
 
-
-def import_register(community: Community, data: bytes | str, *, actor=None,
+def import_register(community: Community, data: bytes | str, *, actor: User | None = None,
                     filename: str = "") -> ImportReport:
     """Import or update the register from CSV; all-or-nothing: on any bad row, change nothing.
 
-    Units are matched by (building, unit) and updated in place; units missing from the file
-    are kept (and counted in `not_in_file`): a unit is never deleted by an import.
+    Refused with `RegisterFileError` (the file cannot be read) or `RegisterRowsError` (every
+    fault of every bad row). Units are matched by (building, unit) and updated in place; units
+    missing from the file are kept (and counted in `not_in_file`): a unit is never deleted by
+    an import.
     """
-    from app.register.csvfile import decode
-
     text = decode(data) if isinstance(data, bytes) else data
     rows, errors = parse_register(text)
-    report = ImportReport(errors=errors)
     if errors:
-        return report
+        raise RegisterRowsError(errors)
     if not rows:
-        report.errors.append(RowError(1, "no_rows", "the file has a header but no units"))
-        return report
+        raise RegisterRowsError([RowError(1, "no_rows", N_("文件只有表头，没有房屋"))])
+    report = ImportReport()
 
     buildings = {b.name: b for b in db.session.execute(
         select(Building).where(Building.community_id == community.id)).scalars()}
@@ -228,32 +225,18 @@ def register_totals(community: Community) -> RegisterTotals:
     )
 
 
-@dataclass(frozen=True)
-class UnitPage:
-    """One page of the unit list with its building, owner and the total count."""
-
-    items: list[tuple[Unit, Building, Owner]]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """Number of pages (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
-
-
 def _escape_like(term: str) -> str:
     """Escape LIKE wildcards in a search term."""
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def list_units(community: Community, *, building: str = "", query: str = "", page: int = 1,
-               per_page: int = 50) -> UnitPage:
-    """A page of units, filtered by building and a search of unit number, owner_ref and name.
+def list_units(community: Community, *, building: str = "", query: str = "", page: object = 1,
+               per_page: int = 50) -> Pagination:
+    """A page of units (each with its building and owner loaded), filtered by building and a
+    search of unit number, owner_ref and name.
 
-    Two queries whatever the page size: the count and the page (units joined to buildings and
-    owners).
+    Two queries whatever the page size (three past the last page): the count and the page of
+    units joined to their buildings and owners.
     """
     conditions = [Unit.community_id == community.id]
     if building:
@@ -267,20 +250,13 @@ def list_units(community: Community, *, building: str = "", query: str = "", pag
             | func.lower(Unit.listed_owner_ref).like(pattern, escape="\\")
             | func.lower(Owner.names).like(pattern, escape="\\")
         )
-    base = (select(Unit, Building, Owner)
-            .join(Building, Unit.building_id == Building.id)
-            .join(Owner, Unit.owner_id == Owner.id)
-            .where(*conditions))
-    total = db.session.execute(
-        select(func.count()).select_from(base.with_only_columns(Unit.id).subquery())
-    ).scalar_one()
-    page = min(max(1, page), max(1, -(-total // per_page)))
-    rows = db.session.execute(
-        base.order_by(Building.name, Unit.number, Unit.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return UnitPage(items=[(r[0], r[1], r[2]) for r in rows], total=total, page=page,
-                    per_page=per_page)
+    statement = (select(Unit)
+                 .join(Building, Unit.building_id == Building.id)
+                 .join(Owner, Unit.owner_id == Owner.id)
+                 .where(*conditions)
+                 .options(contains_eager(Unit.building), contains_eager(Unit.owner))
+                 .order_by(Building.name, Unit.number, Unit.id))
+    return paginate(statement, page, per_page)
 
 
 def building_names(community: Community) -> list[str]:

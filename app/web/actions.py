@@ -1,4 +1,6 @@
-"""One page action: commit the service calls and say so, or roll them back and say why."""
+"""Deprecated: `app.uow.perform` is the one page action. `committed` stays only until the
+proposals, voting and meetings views move to `perform`; nothing in `app/` uses it, and the
+lead deletes this module once nothing else does."""
 
 from __future__ import annotations
 
@@ -22,10 +24,8 @@ class Outcome:
 @contextmanager
 def committed(refusals: type[Exception] | tuple[type[Exception], ...],
               describe: Callable[[Any], str], done: str | None = None) -> Iterator[Outcome]:
-    """Commit the block and flash `done`; on a refusal roll back and flash `describe(error)`.
-
-    Any other exception (an `abort`, a bug) passes through untouched.
-    """
+    """Deprecated (use `app.uow.perform`): commit the block and flash `done`; on a refusal
+    roll back and flash `describe(error)`. Any other exception passes through untouched."""
     outcome = Outcome()
     try:
         yield outcome

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from app.errors import DomainError
 
 
-def render_error_page(error: HTTPException):
+def render_error_page(error: HTTPException) -> HTTPException | tuple[str, int]:
     """Render an HTTP error as a page."""
     if error.code is None:
         return error

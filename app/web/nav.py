@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.accounts.models import Role
 from app.context import current_member
 from app.hooks import hooks
+from app.register.models import Community
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class NavItem:
     label: str
 
 
-def community_nav_items(community) -> list[NavItem]:
+def community_nav_items(community: Community) -> list[NavItem]:
     """The links the current user may follow in this community."""
     member = current_member(community)
     items = [provider(community, member) for provider in hooks().nav]

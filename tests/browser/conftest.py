@@ -6,10 +6,14 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -34,7 +38,7 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """One headless Chromium for the session."""
     from playwright.sync_api import sync_playwright
 
@@ -46,14 +50,14 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-def _context(browser, **options):  # noqa: ANN001, ANN003, ANN202
+def _context(browser: Browser, **options: Any) -> BrowserContext:
     ctx = browser.new_context(**options)
     ctx.set_default_timeout(15000)
     return ctx
 
 
 @pytest.fixture
-def page(browser) -> Iterator[object]:  # noqa: ANN001
+def page(browser: Browser) -> Iterator[Page]:
     """A fresh desktop-sized page with Chinese as the browser language."""
     ctx = _context(browser, locale="zh-CN", viewport={"width": 1200, "height": 900})
     yield ctx.new_page()
@@ -61,7 +65,7 @@ def page(browser) -> Iterator[object]:  # noqa: ANN001
 
 
 @pytest.fixture
-def phone_page(browser) -> Iterator[object]:  # noqa: ANN001
+def phone_page(browser: Browser) -> Iterator[Page]:
     """A fresh phone-sized page (390x844) with Chinese as the browser language."""
     ctx = _context(browser, locale="zh-CN", viewport={"width": 390, "height": 844},
                    is_mobile=True, has_touch=True, device_scale_factor=2)
@@ -69,7 +73,7 @@ def phone_page(browser) -> Iterator[object]:  # noqa: ANN001
     ctx.close()
 
 
-def screenshot(page, name: str) -> Path:  # noqa: ANN001
+def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -77,7 +81,8 @@ def screenshot(page, name: str) -> Path:  # noqa: ANN001
     return path
 
 
-def browser_login(page, base: str, username: str, password: str = "password123") -> None:  # noqa: ANN001
+def browser_login(page: Page, base: str, username: str,
+                  password: str = "password123") -> None:
     """Sign in through the login form."""
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)

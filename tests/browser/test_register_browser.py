@@ -29,7 +29,7 @@ def _write(tmp_path: Path, name: str, rows: str) -> Path:
     ("lang", "row_error", "totals_text"),
     [
         ("zh", "第 5 行：面积 -5 必须大于 0", ["399.75 m²", "3"]),
-        ("en", "Row 5: area -5 must be greater than 0", ["399.75 m²", "3"]),
+        ("en", "Row 5: Area -5 must be greater than 0", ["399.75 m²", "3"]),
     ],
 )
 def test_committee_fixes_a_bad_row_and_sees_totals(

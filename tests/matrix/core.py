@@ -29,7 +29,7 @@ def _role_form(world: World, params: dict[str, Any]) -> dict[str, str]:
 def _pending_claim(world: World) -> dict[str, Any]:
     """A claim for owner o2, redeemed by a new account and waiting for the committee."""
     issued = issue_claim_codes(world.community(), [world.owner("o2")], world.user("committee"))
-    claim = redeem_claim_code(issued[0].code, f"claimant-{world.slug}", "password123")
+    claim = redeem_claim_code(issued[0].code, f"claimant-{world.slug}", "secret-pass-1")
     return {"claim_id": claim.id}
 
 
