@@ -18,7 +18,7 @@ from tests.factories import count_queries, login
 from tests.proposals.conftest import World
 
 
-def seed_comments(proposal, user_ids: list[int], count: int,  # noqa: ANN001
+def seed_comments(proposal: Proposal, user_ids: list[int], count: int,
                   base: int = 1_000_000) -> None:
     """`count` comments: a third top-level, the rest replies nested up to three deep."""
     options = [o.id for o in proposal.options]
