@@ -29,7 +29,8 @@ bp = Blueprint("proposals", __name__)
 #: every proposal page: the proposal id is a bounded id (`app.ids`), else the route is a 404
 BASE = "/c/<slug>/proposals/<id:proposal_id>"
 
-Page = str | tuple[str, int] | Response
+#: what a page view answers: a page, a page with its status, or a redirect
+Answer = str | tuple[str, int] | Response
 
 
 def load(slug: str, proposal_id: int) -> tuple[Community, Membership | None, Proposal]:
@@ -78,7 +79,7 @@ def index(slug: str) -> str:
 
 
 @bp.route("/c/<slug>/proposals/new", methods=["GET", "POST"])
-def new(slug: str) -> Page:
+def new(slug: str) -> Answer:
     """Draft a proposal with its options (the committee)."""
     community = get_community_or_404(slug)
     member = current_member(community)
@@ -122,7 +123,7 @@ def compare(slug: str, proposal_id: int) -> str:
 
 
 @bp.route(BASE + "/edit", methods=["GET", "POST"])
-def edit(slug: str, proposal_id: int) -> Page:
+def edit(slug: str, proposal_id: int) -> Answer:
     """Edit the proposal's text, matters and scope (the committee, before voting)."""
     community, member, proposal = load(slug, proposal_id)
     require(perm.can_edit_proposal(member, proposal))
@@ -153,7 +154,7 @@ def _option_or_404(proposal: Proposal, option_id: int) -> ProposalOption:
 
 @bp.route(BASE + "/options/new", methods=["GET", "POST"], defaults={"option_id": None})
 @bp.route(BASE + "/options/<id:option_id>/edit", methods=["GET", "POST"])
-def option_form(slug: str, proposal_id: int, option_id: int | None) -> Page:
+def option_form(slug: str, proposal_id: int, option_id: int | None) -> Answer:
     """Add an option, or edit one (the committee, before voting)."""
     community, member, proposal = load(slug, proposal_id)
     require(perm.can_edit_proposal(member, proposal))

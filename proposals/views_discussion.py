@@ -25,7 +25,7 @@ from proposals.forms import AttachmentForm, CommentEditForm, CommentForm, Leanin
 from proposals.models import Proposal, ProposalAttachment, ProposalOption
 from proposals.queries import attachment_of, comment_of, option_of
 from proposals.ratelimit import comment_key, comment_limit
-from proposals.views import BASE, Page, acting, bp, form_page, load
+from proposals.views import BASE, Answer, acting, bp, form_page, load
 
 #: a permission predicate over the member and one comment
 CommentCheck = Callable[[Membership | None, Comment], bool]
@@ -87,7 +87,7 @@ def post_comment(slug: str, proposal_id: int) -> Response:
 
 
 @bp.route(BASE + "/comments/<id:comment_id>/edit", methods=["GET", "POST"])
-def edit_comment(slug: str, proposal_id: int, comment_id: int) -> Page:
+def edit_comment(slug: str, proposal_id: int, comment_id: int) -> Answer:
     """Edit one's own comment; the earlier text is kept in its history."""
     community, member, proposal, comment = load_comment(slug, proposal_id, comment_id,
                                                         perm.can_edit_comment)
