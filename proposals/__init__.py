@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
+if TYPE_CHECKING:
+    from app.accounts.models import Membership
+    from app.register.models import Community
+    from app.web.nav import NavItem
 
-def _nav_item(community: Any, member: Any) -> Any:
+
+def _nav_item(community: Community, member: Membership | None) -> NavItem | None:
     """The 议题 link, for those who may read proposals."""
     from flask import url_for
     from flask_babel import pgettext
@@ -21,13 +26,14 @@ def _nav_item(community: Any, member: Any) -> Any:
     return None
 
 
-def _home_section(community: Any, member: Any) -> dict[str, Any] | None:
+def _home_section(community: Community, member: Membership | None) -> dict[str, Any] | None:
     """Open proposals (deliberation and voting) on the community home."""
+    from app.permissions import is_staff
     from proposals.models import ProposalState
     from proposals.services import visible_proposals
 
     open_states = [ProposalState.DELIBERATION, ProposalState.VOTING]
-    if member is not None and member.role in ("committee", "admin"):
+    if is_staff(member):
         open_states.append(ProposalState.DRAFT)
     return {"template": "proposals/_home_section.html",
             "open_proposals": visible_proposals(community, member, states=open_states)}
@@ -50,7 +56,7 @@ def init_app(app: Flask) -> None:
     from proposals.vocabulary import JINJA_GLOBALS
 
     app.register_blueprint(views.bp)
-    api.register_blueprint(proposals_api.blp, url_prefix="/api/v1")
+    proposals_api.init_api(api)
     csrf.exempt(proposals_api.blp)
     app.jinja_env.globals.update(JINJA_GLOBALS, share_text=share_text)
     app.jinja_env.filters["markdown"] = render_markdown

@@ -1,241 +1,331 @@
-"""JSON API of proposals and their discussion (API.md), over the same services as the pages."""
+"""JSON API of proposals and their discussion (API.md), over the same services as the pages.
+
+Every constraint the API enforces is in its schemas, so the OpenAPI document states it; every
+response, errors included, is declared.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.accounts.models import Membership, Role, User
 from app.api.auth import api_user, token_required
 from app.api.communities import load_community
-from app.api.errors import ApiError
 from app.context import membership_of
-from app.extensions import db, limiter
+from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from app.extensions import limiter
+from app.ids import IdField, PageField
+from app.law import N_, Threshold
+from app.numbers import MAX_AMOUNT, to_hundredths
 from app.register.models import Community
+from app.uow import transactional
 from proposals import discussion, services
 from proposals import permissions as perm
 from proposals.api_json import comment_json, proposal_json
-from proposals.comment_models import Comment
-from proposals.errors import ProposalError, to_hundredths
-from proposals.models import Proposal
-from proposals.queries import comments_page, load_proposal
+from proposals.comment_models import Stance
+from proposals.discussion import unknown_option, unknown_parent
+from proposals.models import FundingSource, Proposal, ProposalState
+from proposals.queries import comment_of, comments_page, load_proposal, option_of
 from proposals.ratelimit import comment_key, comment_limit
+from proposals.states import DISCUSSABLE
 
 blp = Blueprint("api_proposals", __name__, description="Proposals and discussion")
 
+#: text without NUL bytes (the database refuses them)
+NO_NUL = r"^[^\x00]*$"
+#: text without NUL bytes and with something besides white space
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+#: an amount as the API sends it: digits, at most two decimals, below `MAX_AMOUNT`
+AMOUNT_PATTERN = r"^(0|[1-9][0-9]{0,10})(\.[0-9]{1,2})?$"
+AMOUNT = re.compile(AMOUNT_PATTERN.removeprefix("^").removesuffix("$"))
 
-class Amount(fields.Field):
-    """A non-negative amount with at most two decimals, as a string or a number."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+def text_field(max_length: int, *, blank: bool = True, **kwargs: Any) -> fields.String:
+    """A string of at most `max_length` characters, never with a NUL byte.
+
+    `blank=False`: it must hold more than white space (the services refuse blank text with
+    their own code, e.g. `empty_comment`; the document states it as a pattern).
+    """
+    metadata = dict(kwargs.pop("metadata", {}))
+    if not blank:
+        metadata["pattern"] = NOT_BLANK
+    return fields.String(validate=[validate.Length(min=0 if blank else 1, max=max_length),
+                                   validate.Regexp(NO_NUL)], metadata=metadata, **kwargs)
+
+
+class Amount(fields.String):
+    """A non-negative amount with at most two decimals: a string of digits like "186000.00".
+
+    A JSON number with at most two decimals is accepted too (API v1 clients send them).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": AMOUNT_PATTERN, "example": "186000.00",
+                    "description": "yuan or m², at most two decimals, below "
+                                   f"{MAX_AMOUNT:,}; a JSON number is accepted too"}
+        metadata.update(kwargs.pop("metadata", {}))
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not AMOUNT.fullmatch(value):
+            raise ValidationError("digits with at most two decimals, e.g. \"186000.00\"")
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ValidationError("a string of digits, e.g. \"186000.00\"")
         try:
             amount = to_hundredths(value, attr or "amount")
-        except ProposalError as exc:
-            raise ValidationError(exc.message) from None
+        except InvalidInput as error:
+            raise ValidationError(error.message) from None
         if amount is None:
             raise ValidationError("a number is required")
         return amount
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else f"{value:.2f}"
+        return None if value is None else f"{Decimal(value):.2f}"
 
 
-_text = {"validate": validate.Length(max=20000), "load_default": ""}
+class NullableNested(fields.Nested):
+    """A nested object or null; documented as `allOf: [its schema]` and `nullable` (apispec's
+    OpenAPI 3.0 default, `anyOf` with an open object, would allow any object)."""
+
+
+def nullable_nested2properties(converter: Any, field: fields.Field, ret: dict[str, Any],
+                               **kwargs: Any) -> dict[str, Any]:
+    """The apispec attribute function that documents `NullableNested` (see `init_api`)."""
+    del converter, kwargs
+    if isinstance(field, NullableNested) and "anyOf" in ret:
+        ret["allOf"] = ret.pop("anyOf")[:1]
+        ret["nullable"] = True
+    return {}
+
+
+def init_api(api: Api) -> None:
+    """Teach the app's OpenAPI generator this module's fields, then register the blueprint."""
+    api.ma_plugin.converter.add_attribute_function(nullable_nested2properties)
+    api.register_blueprint(blp, url_prefix="/api/v1")
+
+
+def _enum(values: Any) -> validate.OneOf:
+    return validate.OneOf([item.value for item in values])
 
 
 class OptionIn(Schema):
     """An option of a new proposal."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(**_text)
-    cost_cny = Amount(allow_none=True, load_default=None, metadata={"example": "186000.00"})
-    funding_source = fields.String(load_default="none", validate=validate.OneOf(
-        ["maintenance_fund", "owners_by_area", "subsidy", "mixed", "none"]))
-    timeline = fields.String(validate=validate.Length(max=200), load_default="")
-    green_area_lost_m2 = Amount(allow_none=True, load_default=None)
+    title = text_field(services.OPTION_SHORT_MAX, blank=False, required=True)
+    description = text_field(services.OPTION_TEXT_MAX, load_default="")
+    cost_cny = Amount(allow_none=True, load_default=None)
+    funding_source = fields.String(load_default="none", validate=_enum(FundingSource))
+    timeline = text_field(services.OPTION_SHORT_MAX, load_default="")
+    green_area_lost_m2 = Amount(allow_none=True, load_default=None,
+                                metadata={"example": "120.00"})
     parking_delta = fields.Integer(strict=True, allow_none=True, load_default=None,
-                                   validate=validate.Range(-100000, 100000))
-    risks = fields.String(**_text)
-    pros = fields.String(**_text)
-    cons = fields.String(**_text)
+                                   validate=validate.Range(-services.MAX_PARKING_DELTA,
+                                                           services.MAX_PARKING_DELTA))
+    risks = text_field(services.OPTION_TEXT_MAX, load_default="")
+    pros = text_field(services.OPTION_TEXT_MAX, load_default="")
+    cons = text_field(services.OPTION_TEXT_MAX, load_default="")
     is_status_quo = fields.Boolean(load_default=False)
 
 
 class ScopeIn(Schema):
     """Buildings in scope."""
 
-    buildings = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
-                            required=True, validate=validate.Length(min=1))
+    buildings = fields.List(text_field(64, blank=False), required=True,
+                            validate=validate.Length(min=1))
 
 
 class ProposalIn(Schema):
     """A new proposal."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    summary = fields.String(validate=validate.Length(max=2000), load_default="")
-    body = fields.String(validate=validate.Length(max=100000), load_default="")
+    title = text_field(services.TITLE_MAX, blank=False, required=True)
+    summary = text_field(services.SUMMARY_MAX, load_default="")
+    body = text_field(services.BODY_MAX, load_default="")
     matters = fields.List(fields.Integer(strict=True, validate=validate.Range(1, 9)),
-                          load_default=list, metadata={"description": "[] = advisory"})
-    scope = fields.Nested(ScopeIn, allow_none=True, load_default=None)
+                          load_default=list,
+                          metadata={"description": "Civil Code Art. 278 items; [] = advisory"})
+    scope = NullableNested(ScopeIn, allow_none=True, load_default=None,
+                          metadata={"description": "null = the whole community"})
     options = fields.List(fields.Nested(OptionIn), load_default=list,
                           validate=validate.Length(max=services.MAX_OPTIONS))
-    state = fields.String(load_default="draft",
-                          validate=validate.OneOf(["draft", "deliberation"]))
+    state = fields.String(load_default="draft", validate=validate.OneOf(
+        [ProposalState.DRAFT.value, ProposalState.DELIBERATION.value]))
 
 
 class OptionOut(Schema):
     """An option as the API shows it."""
 
-    id = fields.Integer()
-    title = fields.String()
-    description = fields.String()
-    cost_cny = fields.String(allow_none=True, metadata={"example": "186000.00"})
-    funding_source = fields.String()
-    timeline = fields.String()
-    green_area_lost_m2 = fields.String(allow_none=True)
-    parking_delta = fields.Integer(allow_none=True)
-    risks = fields.String()
-    pros = fields.String()
-    cons = fields.String()
-    is_status_quo = fields.Boolean()
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    cost_cny = Amount(required=True, allow_none=True)
+    funding_source = fields.String(required=True, validate=_enum(FundingSource))
+    timeline = fields.String(required=True)
+    green_area_lost_m2 = Amount(required=True, allow_none=True, metadata={"example": "120.00"})
+    parking_delta = fields.Integer(required=True, allow_none=True)
+    risks = fields.String(required=True)
+    pros = fields.String(required=True)
+    cons = fields.String(required=True)
+    is_status_quo = fields.Boolean(required=True)
+
+
+class ScopeOut(Schema):
+    """The buildings in scope."""
+
+    buildings = fields.List(fields.String(), required=True)
 
 
 class ProposalOut(Schema):
     """A proposal."""
 
-    id = fields.Integer()
-    community = fields.String()
-    title = fields.String()
-    summary = fields.String()
-    body = fields.String()
-    body_html = fields.String()
-    state = fields.String()
-    matters = fields.List(fields.Integer())
-    threshold = fields.String(metadata={"description": "the approval rule in plain words"})
-    threshold_kind = fields.String(metadata={"description": "majority|three_quarters|advisory"})
-    scope = fields.Dict(allow_none=True)
-    options = fields.List(fields.Nested(OptionOut))
-    author = fields.String(allow_none=True)
-    created_at = fields.String()
-    updated_at = fields.String()
-    url = fields.String()
+    id = fields.Integer(required=True)
+    community = fields.String(required=True, metadata={"description": "the community's slug"})
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    body = fields.String(required=True, metadata={"description": "Markdown"})
+    body_html = fields.String(required=True, metadata={"description": "the body, sanitised"})
+    state = fields.String(required=True, validate=_enum(ProposalState))
+    matters = fields.List(fields.Integer(), required=True)
+    threshold = fields.String(required=True, metadata={
+        "description": "the rule the proposal is decided by, in plain words (Chinese)"})
+    threshold_kind = fields.String(required=True, validate=_enum(Threshold))
+    scope = NullableNested(ScopeOut, required=True, allow_none=True,
+                          metadata={"description": "null = the whole community"})
+    options = fields.List(fields.Nested(OptionOut), required=True)
+    author = fields.String(required=True, allow_none=True)
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    updated_at = fields.String(required=True, metadata={"format": "date-time"})
+    url = fields.String(required=True, metadata={"format": "uri"})
 
 
 class CommentIn(Schema):
     """A new comment."""
 
-    body = fields.String(required=True, validate=validate.Length(min=1, max=discussion.MAX_BODY))
-    parent_id = fields.Integer(strict=True, allow_none=True, load_default=None)
-    option_id = fields.Integer(strict=True, allow_none=True, load_default=None)
-    stance = fields.String(allow_none=True, load_default=None,
-                           validate=validate.OneOf(["support", "oppose", "question"]))
+    body = text_field(discussion.MAX_BODY, blank=False, required=True,
+                metadata={"description": "Markdown"})
+    parent_id = IdField(allow_none=True, load_default=None,
+                        metadata={"description": "the comment replied to"})
+    option_id = IdField(allow_none=True, load_default=None,
+                        metadata={"description": "the option the comment is about"})
+    stance = fields.String(allow_none=True, load_default=None, validate=_enum(Stance))
 
 
 class CommentOut(Schema):
     """A comment; deleted ones are tombstones, hidden ones show the reason."""
 
-    id = fields.Integer()
-    body_html = fields.String()
-    author = fields.String(allow_none=True)
-    author_role = fields.String()
-    stance = fields.String(allow_none=True)
-    option_id = fields.Integer(allow_none=True)
-    parent_id = fields.Integer(allow_none=True)
-    created_at = fields.String()
-    edited_at = fields.String(allow_none=True)
-    official = fields.Boolean()
-    deleted = fields.Boolean()
-    hidden = fields.Boolean()
-    hidden_reason = fields.String(allow_none=True)
+    id = fields.Integer(required=True)
+    body_html = fields.String(required=True)
+    author = fields.String(required=True, allow_none=True)
+    author_role = fields.String(required=True, validate=_enum(Role))
+    stance = fields.String(required=True, allow_none=True, validate=_enum(Stance))
+    option_id = fields.Integer(required=True, allow_none=True)
+    parent_id = fields.Integer(required=True, allow_none=True)
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    edited_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    official = fields.Boolean(required=True)
+    deleted = fields.Boolean(required=True)
+    hidden = fields.Boolean(required=True)
+    hidden_reason = fields.String(required=True, allow_none=True)
 
 
 class CommentPage(Schema):
-    """A page of comments in posting order."""
+    """A page of comments in posting order (a page past the end is the last page)."""
 
-    items = fields.List(fields.Nested(CommentOut))
-    page = fields.Integer()
-    pages = fields.Integer()
-    total = fields.Integer()
+    items = fields.List(fields.Nested(CommentOut), required=True)
+    page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    total = fields.Integer(required=True)
 
 
 class PageArgs(Schema):
     """Which page."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000000))
+    page = PageField()
 
 
-def _refuse(exc: ProposalError) -> ApiError:
-    db.session.rollback()
-    status = 409 if exc.code in {"discussion_closed", "not_editable", "invalid_transition"} \
-        else 422
-    return ApiError(status, exc.code, exc.message)
-
-
-def _member_or_refuse(community: Community, *, required: bool) -> Any:
+def _member(community: Community, *, required: bool) -> Membership | None:
     """The caller's membership; 401 for a bad token (or none where one is required)."""
-    has_header = bool(request.headers.get("Authorization"))
     user = api_user()
-    if (required or has_header) and user is None:
-        raise ApiError(401, "unauthorized", "a valid bearer token is required")
+    if (required or request.headers.get("Authorization")) and user is None:
+        raise Unauthorized("unauthorized", N_("需要有效的访问令牌"))
     return membership_of(user, community)
 
 
-def _viewable(proposal_id: int, *, required: bool = False) -> tuple[Community, Any, Proposal]:
+def _viewable(proposal_id: int, *, required: bool = False
+              ) -> tuple[Community, Membership | None, Proposal]:
     """A proposal the caller may see (404 for unknown, 401/403/404 when not allowed)."""
-    proposal = db.session.get(Proposal, proposal_id)
+    proposal = load_proposal(proposal_id, None)
     if proposal is None:
-        raise ApiError(404, "not_found", f"no proposal {proposal_id}")
-    community = db.session.get(Community, proposal.community_id)
-    member = _member_or_refuse(community, required=required)
+        raise NotFound("not_found", N_("没有编号为 %(id)s 的议题"), id=proposal_id)
+    community = proposal.community
+    member = _member(community, required=required)
     if not perm.can_view_proposal(member, proposal, community):
         if api_user() is None:
-            raise ApiError(401, "unauthorized", "sign in to see this proposal")
+            raise Unauthorized("unauthorized", N_("请登录后查看这个议题"))
         if member is None:
-            raise ApiError(403, "forbidden", "you are not a member of this community")
-        raise ApiError(404, "not_found", f"no proposal {proposal_id}")
-    return community, member, load_proposal(proposal.id, community.id)  # type: ignore[return-value]
+            raise Forbidden("forbidden", N_("您不是本小区的成员"))
+        raise NotFound("not_found", N_("没有编号为 %(id)s 的议题"), id=proposal_id)
+    return community, member, proposal
+
+
+def _signed_in() -> User:
+    """The bearer token's user (`token_required` has refused requests without one)."""
+    user = api_user()
+    if user is None:
+        raise Unauthorized("unauthorized", N_("需要有效的访问令牌"))
+    return user
 
 
 @blp.route("/communities/<slug>/proposals", methods=["POST"])
 @token_required
 @blp.arguments(ProposalIn)
 @blp.response(201, ProposalOut)
-@blp.alt_response(403, description="Not the committee of this community")
-def create_proposal(body: dict, slug: str) -> dict:
+@blp.alt_response(400, response="BAD_REQUEST", description="The body is not valid JSON")
+@blp.alt_response(403, response="FORBIDDEN", description="Not the committee of this community")
+@blp.alt_response(404, response="NOT_FOUND", description="No such community")
+@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@transactional
+def create_proposal(body: dict[str, Any], slug: str) -> dict[str, Any]:
     """Create a proposal with its options (the committee); `state` draft (default) or
     deliberation."""
     community = load_community(slug)
-    member = membership_of(api_user(), community)
-    if not perm.can_create_proposal(member):
-        raise ApiError(403, "forbidden", "only the committee creates proposals")
+    user = _signed_in()
+    if not perm.can_create_proposal(membership_of(user, community)):
+        raise Forbidden("forbidden", N_("只有业委会可以发起议题"))
     scope = body["scope"]["buildings"] if body["scope"] else None
-    try:
-        proposal = services.create_proposal(
-            community, api_user(), title=body["title"], summary=body["summary"],
-            body=body["body"], matters=body["matters"], scope_buildings=scope,
-            options=body["options"], state=body["state"])
-    except ProposalError as exc:
-        raise _refuse(exc) from None
-    db.session.commit()
-    return proposal_json(community, load_proposal(proposal.id, community.id))
+    proposal = services.create_proposal(
+        community, user, title=body["title"], summary=body["summary"], body=body["body"],
+        matters=body["matters"], scope_buildings=scope, options=body["options"],
+        state=body["state"])
+    return proposal_json(community, proposal)
 
 
-@blp.route("/proposals/<int:proposal_id>")
+@blp.route("/proposals/<id:proposal_id>")
 @blp.response(200, ProposalOut)
-def get_proposal(proposal_id: int) -> dict:
+@blp.alt_response(401, response="UNAUTHORIZED",
+                  description="Sign-in needed (the community does not publish proposals)")
+@blp.alt_response(403, response="FORBIDDEN", description="Not a member of this community")
+@blp.alt_response(404, response="NOT_FOUND")
+def get_proposal(proposal_id: int) -> dict[str, Any]:
     """A proposal with its options and threshold (members; anyone when the community
     publishes proposals)."""
     community, _member, proposal = _viewable(proposal_id)
     return proposal_json(community, proposal)
 
 
-@blp.route("/proposals/<int:proposal_id>/comments")
+@blp.route("/proposals/<id:proposal_id>/comments")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, CommentPage)
-def list_comments(args: dict, proposal_id: int) -> dict:
+@blp.alt_response(401, response="UNAUTHORIZED",
+                  description="Sign-in needed (the community does not publish proposals)")
+@blp.alt_response(403, response="FORBIDDEN", description="Not a member of this community")
+@blp.alt_response(404, response="NOT_FOUND")
+def list_comments(args: dict[str, Any], proposal_id: int) -> dict[str, Any]:
     """The discussion in posting order, 50 per page."""
     _community, _member, proposal = _viewable(proposal_id)
     page = comments_page(proposal, args["page"])
@@ -243,37 +333,36 @@ def list_comments(args: dict, proposal_id: int) -> dict:
             "pages": page.pages, "total": page.total}
 
 
-@blp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
+@blp.route("/proposals/<id:proposal_id>/comments", methods=["POST"])
 @limiter.shared_limit(comment_limit, scope="comment", key_func=comment_key)
 @token_required
 @blp.arguments(CommentIn)
 @blp.response(201, CommentOut)
+@blp.alt_response(400, response="BAD_REQUEST", description="The body is not valid JSON")
+@blp.alt_response(403, response="FORBIDDEN", description="May not comment on this proposal")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT", description="The discussion is closed")
+@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
-def post_comment(body: dict, proposal_id: int) -> dict:
+@transactional
+def post_comment(body: dict[str, Any], proposal_id: int) -> dict[str, Any]:
     """Post a comment, a reply (`parent_id`) or a comment on one option (`option_id`)."""
     community, member, proposal = _viewable(proposal_id, required=True)
-    if not perm.can_comment(member, proposal, community):
-        if proposal.state.value not in ("deliberation", "voting"):
-            raise ApiError(409, "discussion_closed", "the discussion of this proposal is closed")
-        raise ApiError(403, "forbidden", "you may not comment on this proposal")
+    if proposal.state in DISCUSSABLE and not perm.can_comment(member, proposal, community):
+        raise Forbidden("forbidden", N_("您不能评论这个议题"))
+    if member is None:  # a reader of a public community who is no member (closed: refused)
+        raise Forbidden("forbidden", N_("您不是本小区的成员"))
     parent = None
     if body["parent_id"] is not None:
-        parent = db.session.get(Comment, body["parent_id"])
-        if parent is None or parent.proposal_id != proposal.id:
-            raise ApiError(422, "unknown_parent", "parent_id: not a comment of this proposal")
+        parent = comment_of(proposal, body["parent_id"])
+        if parent is None:
+            raise unknown_parent()
     option = None
     if body["option_id"] is not None:
-        option = next((o for o in proposal.options if o.id == body["option_id"]), None)
+        option = option_of(proposal, body["option_id"])
         if option is None:
-            raise ApiError(422, "unknown_option", "option_id: not an option of this proposal")
-    try:
-        comment = discussion.post_comment(proposal, api_user(), role=member.role,
-                                          body=body["body"], parent=parent, option=option,
-                                          stance=body["stance"])
-    except ProposalError as exc:
-        raise _refuse(exc) from None
-    db.session.commit()
+            raise unknown_option()
+    comment = discussion.post_comment(proposal, member.user, role=member.role,
+                                      body=body["body"], parent=parent, option=option,
+                                      stance=body["stance"])
     return comment_json(comment)
-
-
-

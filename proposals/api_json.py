@@ -8,13 +8,15 @@ from typing import Any
 
 from flask import url_for
 
+from app.law import describe_rule, threshold_for_matters
+from app.markdown import render_markdown
 from app.register.models import Community
 from proposals.comment_models import Comment
-from proposals.matters import describe_threshold, threshold_kind
 from proposals.models import Proposal, ProposalOption
 
 
 def _amount(value: Decimal | None) -> str | None:
+    """A Decimal as the API sends it: a string with two places."""
     return None if value is None else f"{value:.2f}"
 
 
@@ -32,15 +34,14 @@ def option_json(option: ProposalOption) -> dict[str, Any]:
 
 
 def proposal_json(community: Community, proposal: Proposal) -> dict[str, Any]:
-    """A proposal with its options and the threshold in words (Chinese)."""
-    from app.markdown import render_markdown
-
+    """A proposal with its options and the rule it is decided by in words (Chinese)."""
+    threshold = threshold_for_matters(proposal.matters)
     return {
         "id": proposal.id, "community": community.slug, "title": proposal.title,
         "summary": proposal.summary, "body": proposal.body,
         "body_html": str(render_markdown(proposal.body)), "state": proposal.state.value,
-        "matters": list(proposal.matters), "threshold": describe_threshold(proposal.matters),
-        "threshold_kind": threshold_kind(proposal.matters),
+        "matters": list(proposal.matters), "threshold": describe_rule(threshold),
+        "threshold_kind": threshold.value,
         "scope": None if proposal.scope_buildings is None
         else {"buildings": list(proposal.scope_buildings)},
         "options": [option_json(o) for o in proposal.options],

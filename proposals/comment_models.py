@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import Model
 from app.types import UTCDateTime, str_enum
+from proposals.models import Proposal
 
 
 class Stance(enum.StrEnum):
@@ -53,6 +54,7 @@ class Comment(Model):
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    proposal: Mapped[Proposal] = relationship()
 
     @property
     def is_deleted(self) -> bool:

@@ -3,13 +3,17 @@ and owners' non-binding leanings (意向). They never commit."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, select, update
 
 from app.accounts.models import Role, User
 from app.audit.services import record_event
 from app.db import utcnow
 from app.extensions import db
+from app.law import N_
 from app.markdown import render_markdown
+from app.signals import comment_posted, emit, official_reply
 from proposals.comment_models import Comment, CommentReport, CommentRevision, Stance
 from proposals.errors import ProposalError
 from proposals.models import Leaning, Proposal, ProposalOption, ProposalState
@@ -18,24 +22,43 @@ from proposals.states import DISCUSSABLE
 #: replies nest at most this deep (0 = top level): a reply to a reply to a reply
 MAX_DEPTH = 3
 MAX_BODY = 10000
+#: longest reason of a report and of a hide
+REPORT_REASON_MAX, HIDE_REASON_MAX = 2000, 500
+#: `edit_comment` leaves the stance as it is unless one is given
+KEEP = object()
 
 
 def _body(body: object) -> str:
     if not isinstance(body, str) or not body.strip():
-        raise ProposalError("empty_comment", "body: write something")
+        raise ProposalError("empty_comment", N_("请填写评论内容"), field="body")
     body = body.strip()
     if len(body) > MAX_BODY:
-        raise ProposalError("comment_too_long", f"body: at most {MAX_BODY} characters")
+        raise ProposalError("comment_too_long", N_("评论最多 %(limit)s 个字符"), field="body",
+                            limit=MAX_BODY)
     return body
 
 
+def comment_gone() -> ProposalError:
+    """The refusal for a comment that is deleted or hidden."""
+    return ProposalError("comment_gone", N_("这条评论已删除或被隐藏"))
+
+
+def unknown_option() -> ProposalError:
+    """The refusal for an option that is not the proposal's."""
+    return ProposalError("unknown_option", N_("所选方案不属于本议题"), field="option_id")
+
+
+def unknown_parent() -> ProposalError:
+    """The refusal for a reply to a comment that is not the proposal's."""
+    return ProposalError("unknown_parent", N_("所回复的评论不属于本议题"), field="parent_id")
+
+
 def _stance(stance: object) -> Stance | None:
-    if stance in (None, ""):
+    if stance is None or stance == "":
         return None
-    try:
+    if isinstance(stance, str) and stance in set(Stance):
         return Stance(stance)
-    except ValueError:
-        raise ProposalError("invalid_stance", "stance: support, oppose or question") from None
+    raise ProposalError("invalid_stance", N_("立场只能是支持、反对或提问"), field="stance")
 
 
 def post_comment(proposal: Proposal, actor: User, *, role: Role | str, body: object,
@@ -43,23 +66,24 @@ def post_comment(proposal: Proposal, actor: User, *, role: Role | str, body: obj
                  stance: object = None, official: bool = False) -> Comment:
     """Post a comment on the proposal, on one option, or as a reply to a comment."""
     if proposal.state not in DISCUSSABLE:
-        raise ProposalError("discussion_closed", "the discussion of this proposal is closed")
+        raise ProposalError("discussion_closed", N_("本议题的讨论已关闭"), status=409)
     if option is not None and option.proposal_id != proposal.id:
-        raise ProposalError("unknown_option", "option_id: not an option of this proposal")
+        raise unknown_option()
     depth = 0
     root_id = None
     if parent is not None:
         if parent.proposal_id != proposal.id:
-            raise ProposalError("unknown_parent", "parent_id: not a comment of this proposal")
+            raise unknown_parent()
         if parent.depth >= MAX_DEPTH:
-            raise ProposalError("reply_too_deep", "replies nest at most three levels")
+            raise ProposalError("reply_too_deep", N_("回复层级已达上限，请回复上一层评论"))
         depth = parent.depth + 1
         root_id = parent.root_id or parent.id
         if option is None and parent.option_id is not None:
             option = db.session.get(ProposalOption, parent.option_id)
     role_value = Role(role).value
     if official and role_value not in (Role.COMMITTEE.value, Role.ADMIN.value):
-        raise ProposalError("not_committee", "only the committee posts official replies")
+        raise ProposalError("not_committee", N_("只有业委会可以发布官方回复"),
+                            field="official")
     text = _body(body)
     comment = Comment(proposal_id=proposal.id, option_id=option.id if option else None,
                       parent_id=parent.id if parent else None, root_id=root_id, depth=depth,
@@ -71,19 +95,21 @@ def post_comment(proposal: Proposal, actor: User, *, role: Role | str, body: obj
     if comment.root_id is None:
         comment.root_id = comment.id
         db.session.flush()
+    emit(comment_posted, comment=comment, actor=actor)
     if official:
         record_event("comment.official", actor=actor, community_id=proposal.community_id,
                      target=f"comment:{comment.id}", details={"proposal_id": proposal.id})
+        emit(official_reply, comment=comment, actor=actor)
     return comment
 
 
 def edit_comment(comment: Comment, actor: User, *, body: object,
-                 stance: object = ...) -> Comment:  # type: ignore[assignment]
-    """Change a comment's text, keeping the previous text as a revision."""
+                 stance: object = KEEP) -> Comment:
+    """Change a comment's text (and stance, when given), keeping the old text as a revision."""
     if comment.is_deleted or comment.is_hidden:
-        raise ProposalError("comment_gone", "this comment can no longer be edited")
+        raise comment_gone()
     text = _body(body)
-    if stance is not ...:
+    if stance is not KEEP:
         comment.stance = _stance(stance)
     if text != comment.body:
         db.session.add(CommentRevision(comment_id=comment.id, body=comment.body,
@@ -98,7 +124,7 @@ def edit_comment(comment: Comment, actor: User, *, body: object,
 def delete_comment(comment: Comment, actor: User) -> Comment:
     """Delete a comment: its text goes, a tombstone keeps its place in the thread."""
     if comment.is_deleted:
-        raise ProposalError("comment_gone", "this comment is already deleted")
+        raise comment_gone()
     comment.deleted_at = utcnow()
     comment.body = ""
     comment.body_html = ""
@@ -111,13 +137,13 @@ def delete_comment(comment: Comment, actor: User) -> Comment:
 def report_comment(comment: Comment, actor: User, *, reason: object = "") -> CommentReport:
     """Report a comment to the committee (once per member and comment)."""
     if comment.is_deleted or comment.is_hidden:
-        raise ProposalError("comment_gone", "this comment is no longer shown")
-    reason_text = reason.strip()[:2000] if isinstance(reason, str) else ""
+        raise comment_gone()
+    reason_text = reason.strip()[:REPORT_REASON_MAX] if isinstance(reason, str) else ""
     existing = db.session.execute(select(CommentReport).where(
         CommentReport.comment_id == comment.id,
         CommentReport.reporter_id == actor.id)).scalar_one_or_none()
     if existing is not None:
-        raise ProposalError("already_reported", "you have already reported this comment")
+        raise ProposalError("already_reported", N_("您已经举报过这条评论"))
     report = CommentReport(comment_id=comment.id, reporter_id=actor.id, reason=reason_text)
     db.session.add(report)
     db.session.flush()
@@ -128,11 +154,11 @@ def hide_comment(comment: Comment, actor: User, *, reason: object,
                  community_id: int) -> Comment:
     """Hide a comment with a reason shown in its place (the committee)."""
     if not isinstance(reason, str) or not reason.strip():
-        raise ProposalError("reason_required", "reason: say why the comment is hidden")
+        raise ProposalError("reason_required", N_("请填写隐藏原因"), field="reason")
     if comment.is_deleted:
-        raise ProposalError("comment_gone", "this comment is deleted")
+        raise comment_gone()
     comment.hidden_at = utcnow()
-    comment.hidden_reason = reason.strip()[:500]
+    comment.hidden_reason = reason.strip()[:HIDE_REASON_MAX]
     comment.hidden_by_id = actor.id
     comment.pinned_at = None
     resolved = resolve_reports(comment, actor)
@@ -145,18 +171,18 @@ def hide_comment(comment: Comment, actor: User, *, reason: object,
 
 def resolve_reports(comment: Comment, actor: User) -> int:
     """Mark the comment's open reports resolved by the actor; how many there were."""
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(
         update(CommentReport)
         .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
         .values(resolved_at=utcnow(), resolved_by_id=actor.id)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     return result.rowcount or 0
 
 
 def restore_comment(comment: Comment, actor: User, *, community_id: int) -> Comment:
     """Show a hidden comment again (the committee)."""
     if not comment.is_hidden:
-        raise ProposalError("not_hidden", "this comment is not hidden")
+        raise ProposalError("not_hidden", N_("这条评论没有被隐藏"))
     reason = comment.hidden_reason
     comment.hidden_at = None
     comment.hidden_reason = ""
@@ -170,13 +196,15 @@ def restore_comment(comment: Comment, actor: User, *, community_id: int) -> Comm
 def pin_comment(comment: Comment, actor: User, *, pinned: bool, community_id: int) -> Comment:
     """Pin a committee answer as an official reply (官方回复), or unpin it."""
     if comment.is_deleted or comment.is_hidden:
-        raise ProposalError("comment_gone", "this comment is not shown")
+        raise comment_gone()
     if comment.author_role not in (Role.COMMITTEE.value, Role.ADMIN.value):
-        raise ProposalError("not_committee", "only committee answers are official replies")
+        raise ProposalError("not_committee", N_("只有业委会成员的回复可以置顶为官方回复"))
     comment.pinned_at = utcnow() if pinned else None
     db.session.flush()
     record_event("comment.pin" if pinned else "comment.unpin", actor=actor,
                  community_id=community_id, target=f"comment:{comment.id}")
+    if pinned:
+        emit(official_reply, comment=comment, actor=actor)
     return comment
 
 
@@ -184,9 +212,9 @@ def set_leaning(proposal: Proposal, actor: User, *, owner_id: int,
                 option: ProposalOption | None) -> Leaning | None:
     """Mark (or, with no option, withdraw) the owner's non-binding leaning on a proposal."""
     if proposal.state != ProposalState.DELIBERATION:
-        raise ProposalError("leaning_closed", "leanings are taken only during deliberation")
+        raise ProposalError("leaning_closed", N_("只有讨论阶段可以表达意向"), status=409)
     if option is not None and option.proposal_id != proposal.id:
-        raise ProposalError("unknown_option", "option: not an option of this proposal")
+        raise unknown_option()
     leaning = db.session.execute(select(Leaning).where(
         Leaning.proposal_id == proposal.id, Leaning.owner_id == owner_id)).scalar_one_or_none()
     if option is None:

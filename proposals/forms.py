@@ -20,11 +20,13 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from app.errors import InvalidInput
 from app.forms import as_choices
-from proposals.errors import ProposalError, to_hundredths
-from proposals.matters import MATTERS
+from app.ids import MAX_ID
+from app.law import MATTERS, matter_name
+from app.numbers import to_hundredths
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -35,12 +37,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _amount(form: Form, field: StringField) -> None:
-    """A money or area amount: a number with at most two decimals."""
+    """A money or area amount: a non-negative number with at most two decimals."""
     del form
     try:
-        to_hundredths(field.data, "amount")
-    except ProposalError as exc:
-        raise ValidationError(_l("请填写不超过两位小数的非负数字")) from exc
+        to_hundredths(field.data, str(field.label.text))
+    except InvalidInput as exc:
+        raise ValidationError(exc.message) from None
 
 
 #: stance tags of a comment, or none
@@ -57,7 +59,7 @@ def funding_choices() -> list[SelectChoice]:
 
 def matter_choices() -> list[SelectChoice]:
     """Art. 278 items, numbered (the names in Chinese, as the law reads)."""
-    return as_choices((n, f"{n}. {m.zh}") for n, m in MATTERS.items())
+    return as_choices((n, f"{n}. {matter_name(n)}") for n in MATTERS)
 
 
 class OptionFields(Form):
@@ -141,7 +143,8 @@ class CommentForm(FlaskForm):
     stance = SelectField(_l("立场"), choices=STANCE_CHOICES,
                          default="")
     option_id = SelectField(_l("针对的方案"), coerce=int, choices=[], default=0)
-    parent_id = HiddenField()
+    #: the comment replied to (a reply form sets it)
+    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, MAX_ID)])
     official = BooleanField(_l("作为业委会官方回复置顶"))
 
 

@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import Model
 from app.register.models import Community
+from app.storage import download_name
 from app.types import Area, Money, UTCDateTime, str_enum
 
 
@@ -36,8 +37,6 @@ class FundingSource(enum.StrEnum):
     SUBSIDY = "subsidy"
     MIXED = "mixed"
     NONE = "none"
-
-
 
 
 class Proposal(Model):
@@ -132,12 +131,18 @@ class ProposalAttachment(Model):
     filename: Mapped[str] = mapped_column(String(200))
     #: random name under instance/uploads/<community_id>/
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    #: the type recognised from the content (never the uploader's name)
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship()
+
+    @property
+    def download_name(self) -> str:
+        """The name it is served under: the uploader's, with the detected type's extension."""
+        return download_name(self.filename, self.content_type)
 
 
 class Leaning(Model):

@@ -32,10 +32,21 @@ class ProposalLike(Protocol):
 class CommentLike(Protocol):
     """What the predicates read of a comment."""
 
-    author_id: int | None
-    author_role: str
-    deleted_at: object
-    hidden_at: object
+    @property
+    def author_id(self) -> int | None:
+        """Who wrote it."""
+
+    @property
+    def author_role(self) -> str:
+        """The author's role when posting."""
+
+    @property
+    def deleted_at(self) -> object:
+        """Set once its author deleted it."""
+
+    @property
+    def hidden_at(self) -> object:
+        """Set while the committee hides it."""
 
 
 def _user_id(member: MemberLike | None) -> int | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.accounts.models import Membership
 from app.forms import as_choices
 from app.i18n import format_area, format_money
 from app.markdown import render_markdown
@@ -21,10 +22,10 @@ from proposals.states import manual_moves
 from proposals.vocabulary import funding_label
 
 
-def proposal_context(community: Community, member: Any, proposal: Proposal, *, page: int = 1,
-                     with_discussion: bool = True) -> dict[str, Any]:
+def proposal_context(community: Community, member: Membership | None, proposal: Proposal, *,
+                     page: object = 1, with_discussion: bool = True) -> dict[str, Any]:
     """The template context of a proposal's page."""
-    owner = member.owner if member is not None and member.owner_id is not None else None
+    owner = member.owner if member is not None else None
     basis, shares = shares_for(community, proposal, owner)
     staff = is_staff(member)
     context: dict[str, Any] = {
@@ -35,7 +36,7 @@ def proposal_context(community: Community, member: Any, proposal: Proposal, *, p
         "attachments": queries.attachments_of(proposal),
         "leanings": queries.leaning_counts(proposal),
         "can_lean": perm.can_lean(member, proposal),
-        "my_leaning": queries.my_leaning(proposal, getattr(member, "owner_id", None)),
+        "my_leaning": queries.my_leaning(proposal, member.owner_id if member else None),
         "action_form": ActionForm(),
     }
     if context["can_lean"]:

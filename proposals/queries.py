@@ -1,22 +1,35 @@
-"""Read models of a proposal's page: threads, flat comment pages, stance and leaning counts.
+"""Read models of a proposal's page: the proposal, threads, flat comment pages, stance and
+leaning counts.
 
-Every function issues a fixed number of queries, whatever the size of the discussion.
+Every function issues a fixed number of queries, whatever the size of the discussion; lists
+are paged with `app.pagination.paginate` (page numbers clamped to the pages there are).
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
-from sqlalchemy import case, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.pagination import paginate
 from proposals.comment_models import Comment, CommentReport
-from proposals.models import Leaning, Proposal, ProposalAttachment, ProposalTransition
+from proposals.models import (
+    Leaning,
+    Proposal,
+    ProposalAttachment,
+    ProposalOption,
+    ProposalTransition,
+)
 
 THREADS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -28,31 +41,60 @@ class ThreadNode:
 
 
 @dataclass
-class Page:
-    """One page of something paginated."""
+class Page(Generic[T]):
+    """One page of something paginated (what the `pager` macro renders)."""
 
-    items: list
+    items: list[T]
     page: int
+    #: at least 1, also for an empty list
     pages: int
     total: int
 
+    @classmethod
+    def of(cls, result: Pagination, items: Sequence[T]) -> Page[T]:
+        """The page `paginate` found, with its rows turned into `items`."""
+        return cls(items=list(items), page=result.page, pages=max(1, result.pages or 0),
+                   total=result.total or 0)
 
-def _pages(total: int, per_page: int) -> int:
-    return max(1, math.ceil(total / per_page))
 
-
-def _pinned_first():
+def _pinned_first() -> ColumnElement[int]:
     return case((Comment.pinned_at.is_(None), 1), else_=0)
 
 
-def load_proposal(proposal_id: int, community_id: int) -> Proposal | None:
-    """A proposal of the community with options, transitions and their actors loaded."""
-    return db.session.execute(
-        select(Proposal).where(Proposal.id == proposal_id, Proposal.community_id == community_id)
-        .options(selectinload(Proposal.options),
-                 selectinload(Proposal.transitions).joinedload(ProposalTransition.actor),
-                 joinedload(Proposal.author))
-    ).unique().scalar_one_or_none()
+def load_proposal(proposal_id: int, community_id: int | None) -> Proposal | None:
+    """The one loader of a proposal: with its community, options, transitions and author.
+
+    `community_id` is the community in the URL: a proposal of another community is None.
+    Only the API, whose URLs name no community, passes None and then checks the caller's
+    membership of the proposal's own community.
+    """
+    query = (select(Proposal).where(Proposal.id == proposal_id)
+             .options(joinedload(Proposal.community), selectinload(Proposal.options),
+                      selectinload(Proposal.transitions).joinedload(ProposalTransition.actor),
+                      joinedload(Proposal.author)))
+    if community_id is not None:
+        query = query.where(Proposal.community_id == community_id)
+    proposal: Proposal | None = db.session.execute(query).unique().scalar_one_or_none()
+    return proposal
+
+
+def option_of(proposal: Proposal, option_id: int | None) -> ProposalOption | None:
+    """One of the proposal's options by id (None when it has no such option)."""
+    return next((o for o in proposal.options if o.id == option_id), None)
+
+
+def comment_of(proposal: Proposal, comment_id: int) -> Comment | None:
+    """One of the proposal's comments by id (None for another proposal's)."""
+    comment = db.session.get(Comment, comment_id)
+    return comment if comment is not None and comment.proposal_id == proposal.id else None
+
+
+def attachment_of(proposal: Proposal, attachment_id: int) -> ProposalAttachment | None:
+    """One of the proposal's attachments by id (None for another proposal's)."""
+    attachment = db.session.get(ProposalAttachment, attachment_id)
+    if attachment is None or attachment.proposal_id != proposal.id:
+        return None
+    return attachment
 
 
 def attachments_of(proposal: Proposal) -> list[ProposalAttachment]:
@@ -61,18 +103,17 @@ def attachments_of(proposal: Proposal) -> list[ProposalAttachment]:
         ProposalAttachment.proposal_id == proposal.id).order_by(ProposalAttachment.id)).scalars())
 
 
-def comment_threads(proposal: Proposal, page: int = 1,
-                    per_page: int = THREADS_PER_PAGE) -> Page:
-    """A page of top-level comments (official replies first) with all their replies as trees."""
-    total = db.session.execute(select(func.count(Comment.id)).where(
-        Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))).scalar_one()
-    pages = _pages(total, per_page)
-    page = min(max(page, 1), pages)
-    roots = list(db.session.execute(
+def comment_threads(proposal: Proposal, page: object = 1,
+                    per_page: int = THREADS_PER_PAGE) -> Page[ThreadNode]:
+    """A page of top-level comments (official replies first) with all their replies as trees.
+
+    Three queries: the roots, their count, and every reply of those roots.
+    """
+    result = paginate(
         select(Comment).where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
         .options(joinedload(Comment.author))
-        .order_by(_pinned_first(), Comment.pinned_at, Comment.id)
-        .offset((page - 1) * per_page).limit(per_page)).scalars())
+        .order_by(_pinned_first(), Comment.pinned_at, Comment.id), page, per_page)
+    roots: list[Comment] = list(result.items)
     nodes = {c.id: ThreadNode(c) for c in roots}
     if roots:
         replies = db.session.execute(
@@ -82,22 +123,19 @@ def comment_threads(proposal: Proposal, page: int = 1,
         for reply in replies:
             node = ThreadNode(reply)
             nodes[reply.id] = node
-            parent = nodes.get(reply.parent_id)  # type: ignore[arg-type]
+            parent = nodes.get(reply.parent_id) if reply.parent_id is not None else None
             if parent is not None:
                 parent.replies.append(node)
-    return Page(items=[nodes[c.id] for c in roots], page=page, pages=pages, total=total)
+    return Page.of(result, [nodes[c.id] for c in roots])
 
 
-def comments_page(proposal: Proposal, page: int = 1, per_page: int = COMMENTS_PER_PAGE) -> Page:
+def comments_page(proposal: Proposal, page: object = 1,
+                  per_page: int = COMMENTS_PER_PAGE) -> Page[Comment]:
     """A flat page of all comments in posting order (the API's view of the discussion)."""
-    total = db.session.execute(select(func.count(Comment.id)).where(
-        Comment.proposal_id == proposal.id)).scalar_one()
-    pages = _pages(total, per_page)
-    items = list(db.session.execute(
+    result = paginate(
         select(Comment).where(Comment.proposal_id == proposal.id)
-        .options(joinedload(Comment.author)).order_by(Comment.id)
-        .offset((max(page, 1) - 1) * per_page).limit(per_page)).scalars())
-    return Page(items=items, page=page, pages=pages, total=total)
+        .options(joinedload(Comment.author)).order_by(Comment.id), page, per_page)
+    return Page.of(result, list(result.items))
 
 
 def stance_summary(proposal: Proposal) -> dict[int | None, dict[str, int]]:
@@ -109,7 +147,9 @@ def stance_summary(proposal: Proposal) -> dict[int | None, dict[str, int]]:
         .group_by(Comment.option_id, Comment.stance))
     out: dict[int | None, dict[str, int]] = {}
     for option_id, stance, count in rows:
-        out.setdefault(option_id, {"support": 0, "oppose": 0, "question": 0})[stance.value] = count
+        if stance is not None:
+            out.setdefault(option_id, {"support": 0, "oppose": 0, "question": 0})[stance.value] \
+                = count
     return out
 
 
@@ -125,8 +165,9 @@ def my_leaning(proposal: Proposal, owner_id: int | None) -> int | None:
     """The option the owner leans to, if any."""
     if owner_id is None:
         return None
-    return db.session.execute(select(Leaning.option_id).where(
+    option_id: int | None = db.session.execute(select(Leaning.option_id).where(
         Leaning.proposal_id == proposal.id, Leaning.owner_id == owner_id)).scalar_one_or_none()
+    return option_id
 
 
 def report_counts(comment_ids: list[int]) -> dict[int, int]:

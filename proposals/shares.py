@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from app.register.models import Community, Owner
 from app.register.services import community_electorate
@@ -38,9 +39,10 @@ class ShareBasis:
     total_area: Decimal
 
     @property
-    def ratio(self) -> Decimal:
-        """My area / total area (0 when nothing is in scope)."""
-        return self.my_area / self.total_area if self.total_area else Decimal(0)
+    def ratio(self) -> Fraction:
+        """My area / total area, exactly (0 when nothing is in scope)."""
+        return Fraction(self.my_area) / Fraction(self.total_area) if self.total_area \
+            else Fraction(0)
 
 
 def compute_share(option_id: int, cost: Decimal | None, funding: FundingSource,

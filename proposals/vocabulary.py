@@ -1,13 +1,17 @@
-"""Names of states, funding sources and stances in the UI language (Jinja globals)."""
+"""Names of states, funding sources and stances in the UI language (Jinja globals); the law's
+words (matters, the rule a proposal is decided by) come from `app.law`."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from app.i18n import lang_code
+from app.law import describe_rule, matter_name, threshold_for_matters
 from proposals import permissions
-from proposals.matters import describe_threshold, matter_name
 
 
 def state_label(state: object) -> str:
@@ -45,9 +49,9 @@ def stance_label(stance: object) -> str:
         str(value), "")
 
 
-def threshold_words(matters: list[int]) -> str:
-    """The approval rule of these matters in plain words, in the UI language."""
-    return describe_threshold(matters, lang_code())
+def threshold_words(matters: Iterable[int]) -> str:
+    """The rule the matters are decided by (approval and quorum), in the UI language."""
+    return describe_rule(threshold_for_matters(matters), lang_code())
 
 
 def matter_label(number: int) -> str:
@@ -55,39 +59,9 @@ def matter_label(number: int) -> str:
     return matter_name(number, lang_code())
 
 
-JINJA_GLOBALS = {
+JINJA_GLOBALS: dict[str, Callable[..., Any] | object] = {
     "proposal_perm": permissions,
     "proposal_state_label": state_label, "proposal_move_label": move_label,
     "funding_label": funding_label, "stance_label": stance_label,
     "threshold_words": threshold_words, "matter_label": matter_label,
 }
-
-
-def error_text(exc: object) -> str:
-    """A refused operation's message in the UI language (the code's, else the English one)."""
-    code = getattr(exc, "code", "")
-    known = {
-        "invalid_transition": _("议题不能从当前阶段转到该阶段"),
-        "no_options": _("发布前请至少添加一个方案"),
-        "not_editable": _("议题已进入表决，不能再修改"),
-        "not_draft": _("只有草稿中的方案可以删除"),
-        "unknown_building": _("范围中有名册里不存在的楼栋"),
-        "empty_scope": _("请至少选择一个楼栋，或选择全体业主"),
-        "status_quo_exists": _("已经有“维持现状”方案"),
-        "too_many_options": _("方案太多"),
-        "discussion_closed": _("本议题的讨论已关闭"),
-        "reply_too_deep": _("回复层级已达上限，请回复上一层评论"),
-        "empty_comment": _("请填写评论内容"),
-        "already_reported": _("您已经举报过这条评论"),
-        "reason_required": _("请填写隐藏原因"),
-        "comment_gone": _("这条评论已删除或被隐藏"),
-        "no_open_reports": _("这条评论没有待处理的举报"),
-        "leaning_closed": _("只有讨论阶段可以表达意向"),
-        "file_too_large": _("文件太大"),
-        "unsupported_type": _("只接受 PDF、PNG、JPEG 或 WebP 文件"),
-        "empty_file": _("文件是空的"),
-        "too_many_decimals": _("金额或面积最多两位小数"),
-        "invalid_amount": _("请填写数字"),
-        "negative_amount": _("金额或面积不能为负数"),
-    }
-    return known.get(code, getattr(exc, "message", str(exc)))

@@ -6,14 +6,18 @@ in English."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from flask import Flask
+from playwright.sync_api import Locator, Page
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.extensions import db
 from app.i18n import format_money
-from app.register.models import Building, Owner, Unit
+from app.register.models import Building, Community, Owner, Unit
 from proposals.services import create_proposal
 from tests.browser.conftest import browser_login, screenshot
 
@@ -47,19 +51,19 @@ def _money(value: Decimal, lang: str = "zh") -> str:
         return format_money(value)
 
 
-def _submit(page, button) -> None:  # noqa: ANN001
+def _submit(page: Page, button: Locator) -> None:
     """Click a submit button and wait for the page it leads to."""
     with page.expect_navigation():
         button.click()
 
 
-def _no_sideways_scroll(page) -> None:  # noqa: ANN001
+def _no_sideways_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     inner = page.evaluate("window.innerWidth")
     assert width <= inner, f"the page scrolls sideways on a phone ({width} > {inner})"
 
 
-def _no_duplicate_ids(page) -> None:  # noqa: ANN001
+def _no_duplicate_ids(page: Page) -> None:
     """Every id a label or a link can point to is unique (hidden CSRF inputs aside)."""
     duplicates = page.evaluate("""() => {
         const seen = {}, dup = [];
@@ -71,7 +75,7 @@ def _no_duplicate_ids(page) -> None:  # noqa: ANN001
     assert duplicates == []
 
 
-def _assert_stacked_cards(page) -> None:  # noqa: ANN001
+def _assert_stacked_cards(page: Page) -> None:
     """The comparison is a vertical stack of full-width cards; the wide table is not shown."""
     assert page.locator(".compare-table").evaluate("e => getComputedStyle(e).display") == "none"
     assert not page.locator(".compare-table").is_visible()
@@ -86,7 +90,7 @@ def _assert_stacked_cards(page) -> None:  # noqa: ANN001
     _no_sideways_scroll(page)
 
 
-def _radio_beside_label(scope, label: str) -> None:  # noqa: ANN001
+def _radio_beside_label(scope: Page | Locator, label: str) -> None:
     """A radio button sits on the same line as its label (not on a bulleted line above it)."""
     radio = scope.get_by_label(label, exact=True)
     box = radio.bounding_box()
@@ -98,7 +102,7 @@ def _radio_beside_label(scope, label: str) -> None:  # noqa: ANN001
     assert radio.evaluate("e => getComputedStyle(e.closest('ul')).listStyleType") == "none"
 
 
-def _fill_option(page, legend: str, values: dict[str, str], funding: str) -> None:  # noqa: ANN001
+def _fill_option(page: Page, legend: str, values: dict[str, str], funding: str) -> None:
     group = page.get_by_role("group", name=legend, exact=True)
     for label, value in values.items():
         group.get_by_label(label, exact=True).fill(value)
@@ -106,7 +110,8 @@ def _fill_option(page, legend: str, values: dict[str, str], funding: str) -> Non
 
 
 def test_proposal_compare_comment_lean_pin_and_phone_cards(
-    page, phone_page, live_server, make_community, make_user  # noqa: ANN001
+    page: Page, phone_page: Page, live_server: str, make_community: Callable[..., Community],
+    make_user: Callable[..., User]
 ) -> None:
     community = make_community()
     make_user("weiyuan", community, "committee")
@@ -240,7 +245,8 @@ def test_proposal_compare_comment_lean_pin_and_phone_cards(
 
 
 def test_owner_compares_comments_and_leans_in_english_on_a_phone(
-    phone_page, live_server, ctx, make_community, make_user  # noqa: ANN001
+    phone_page: Page, live_server: str, ctx: Flask, make_community: Callable[..., Community],
+    make_user: Callable[..., User]
 ) -> None:
     community = make_community()
     committee = make_user("weiyuan", community, "committee")

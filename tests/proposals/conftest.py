@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from app.accounts.models import User
 from app.extensions import db
@@ -30,11 +32,11 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def fresh_request_globals(app) -> None:  # noqa: ANN001
+def fresh_request_globals(app: Flask) -> None:
     """Each request starts with empty per-request caches.
 
-    The tests' outer app context outlives requests, so the caches the core keeps in `g`
-    (the bearer token's user, memberships) would leak from one request into the next.
+    The tests' outer app context outlives requests, so the caches kept in `g` (the bearer
+    token's user, memberships, the locale) would leak from one request into the next.
     """
     from flask import g
 
@@ -42,10 +44,11 @@ def fresh_request_globals(app) -> None:  # noqa: ANN001
     def _forget() -> None:
         g.pop("api_user", None)
         g.pop("_memberships", None)
+        g.pop("_flask_babel", None)  # the locale Flask-Babel chose for the last request
 
 
 @pytest.fixture
-def world(make_community, make_user) -> World:  # noqa: ANN001
+def world(make_community: Callable[..., Community], make_user: Callable[..., User]) -> World:
     """The 尚品居 register (492.25 m²) with one member of each kind, and another community."""
     community = make_community()
     other = make_community("other", "别的小区")
@@ -68,8 +71,12 @@ OPTIONS = [
 ]
 
 
+#: the `make_proposal` fixture: `make_proposal(state="deliberation", **create_proposal kwargs)`
+MakeProposal = Callable[..., Proposal]
+
+
 @pytest.fixture
-def make_proposal(world: World) -> Callable[..., Proposal]:
+def make_proposal(world: World) -> MakeProposal:
     """A proposal with two options (in deliberation unless told otherwise)."""
 
     def factory(state: str = "deliberation", **kwargs: Any) -> Proposal:
@@ -84,7 +91,7 @@ def make_proposal(world: World) -> Callable[..., Proposal]:
     return factory
 
 
-def switch_user(client, username: str) -> None:  # noqa: ANN001
+def switch_user(client: FlaskClient, username: str) -> None:
     """Sign out and in as someone else.
 
     The test's outer app context outlives requests, so the per-request membership cache in `g`

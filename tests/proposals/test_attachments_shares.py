@@ -7,14 +7,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.storage import sniff_type
 from proposals.models import FundingSource, ProposalAttachment
 from proposals.shares import FROM_FUND, NOTHING, PAID_BY_OWNERS, ShareBasis, compute_share
 from tests.factories import login
-from tests.proposals.conftest import switch_user
+from tests.proposals.conftest import MakeProposal, World, switch_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -29,13 +32,14 @@ def test_sniff_type(head: bytes, kind: str | None) -> None:
     assert sniff_type(head) == kind
 
 
-def _upload(client, proposal_id: int, name: str, data: bytes):  # noqa: ANN001, ANN202
+def _upload(client: FlaskClient, proposal_id: int, name: str, data: bytes) -> TestResponse:
     return client.post(f"/c/spj/proposals/{proposal_id}/attachments",
                        data={"file": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
 
 
-def test_upload_and_serve(app, client, world, make_proposal) -> None:  # noqa: ANN001
+def test_upload_and_serve(app: Flask, client: FlaskClient, world: World,
+                          make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     login(client, "weiyuan")
     assert _upload(client, proposal.id, "报价单.pdf", PDF).status_code == 302
@@ -58,7 +62,8 @@ def test_upload_and_serve(app, client, world, make_proposal) -> None:  # noqa: A
     assert client.get(url).status_code == 302
 
 
-def test_size_limit(app, client, world, make_proposal) -> None:  # noqa: ANN001
+def test_size_limit(app: Flask, client: FlaskClient, world: World,
+                    make_proposal: MakeProposal) -> None:
     app.config["PROPOSAL_ATTACHMENT_MAX_BYTES"] = 1024
     proposal = make_proposal()
     login(client, "weiyuan")
@@ -66,7 +71,8 @@ def test_size_limit(app, client, world, make_proposal) -> None:  # noqa: ANN001
     assert db.session.execute(select(ProposalAttachment)).first() is None
 
 
-def test_draft_attachment_hidden_from_owners(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_draft_attachment_hidden_from_owners(client: FlaskClient, world: World,
+                                             make_proposal: MakeProposal) -> None:
     draft = make_proposal(state="draft")
     login(client, "weiyuan")
     _upload(client, draft.id, "plan.png", PNG)
@@ -86,7 +92,8 @@ BASIS = ShareBasis(True, Decimal("179.50"), Decimal("492.25"))
     ("0.01", FundingSource.OWNERS_BY_AREA, PAID_BY_OWNERS, "0.00", "0.00"),
     ("1.37", FundingSource.OWNERS_BY_AREA, PAID_BY_OWNERS, "0.50", "0.50"),
 ])
-def test_compute_share(cost, funding, kind, pays, proportional) -> None:  # noqa: ANN001
+def test_compute_share(cost: str, funding: FundingSource, kind: str, pays: str,
+                       proportional: str) -> None:
     share = compute_share(1, Decimal(cost), funding, BASIS)
     assert (share.kind, share.pays, share.proportional) == (kind, Decimal(pays),
                                                            Decimal(proportional))
@@ -99,7 +106,8 @@ def test_half_up_rounding() -> None:
         == Decimal("0.03")
 
 
-def test_owner_outside_scope_pays_nothing(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_owner_outside_scope_pays_nothing(client: FlaskClient, world: World,
+                                          make_proposal: MakeProposal) -> None:
     proposal = make_proposal(scope_buildings=["2栋"])
     login(client, "zhang")
     page = client.get(f"/c/spj/proposals/{proposal.id}/compare").get_data(as_text=True)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+
 from app.accounts.services import issue_api_token
 from app.extensions import db
 from tests.factories import login
+from tests.proposals.conftest import MakeProposal, World
 
 
-def test_comment_limit_per_user_shared_by_form_and_api(custom_app, world, make_proposal) -> None:  # noqa: ANN001
+def test_comment_limit_per_user_shared_by_form_and_api(custom_app: Callable[..., Flask],
+                                                       world: World,
+                                                       make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     token = issue_api_token(world.owner, days=1)
     other_token = issue_api_token(world.owner2, days=1)
@@ -32,7 +40,7 @@ def test_comment_limit_per_user_shared_by_form_and_api(custom_app, world, make_p
         "Authorization": f"Bearer {other_token}"}).status_code == 201
 
 
-def test_default_limit_is_configured(app, tmp_path) -> None:  # noqa: ANN001
+def test_default_limit_is_configured(app: Flask, tmp_path: Path) -> None:
     from app.config import build_config
 
     assert build_config(str(tmp_path))["COMMENT_RATE_LIMIT"] == "20 per minute"

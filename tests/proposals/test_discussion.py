@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.extensions import db
 from proposals import discussion, queries
 from proposals.comment_models import Comment, CommentRevision
 from proposals.errors import ProposalError
+from proposals.models import Proposal
 from proposals.services import transition_proposal
 from tests.factories import login
-from tests.proposals.conftest import switch_user
+from tests.proposals.conftest import MakeProposal, World, switch_user
 
 
-def _post(proposal, user, role="owner", **kw):  # noqa: ANN001, ANN202
+def _post(proposal: Proposal, user: User, role: str = "owner", **kw: Any) -> Comment:
     comment = discussion.post_comment(proposal, user, role=role, body=kw.pop("body", "意见"), **kw)
     db.session.commit()
     return comment
 
 
-def test_replies_nest_three_levels_then_refuse(world, make_proposal) -> None:  # noqa: ANN001
+def test_replies_nest_three_levels_then_refuse(world: World, make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     top = _post(proposal, world.owner)
     r1 = _post(proposal, world.owner2, parent=top)
@@ -36,7 +41,8 @@ def test_replies_nest_three_levels_then_refuse(world, make_proposal) -> None:  #
     assert page.items[0].replies[0].replies[0].replies[0].comment.id == r3.id
 
 
-def test_reply_inherits_option_and_foreign_parent_refused(world, make_proposal) -> None:  # noqa: ANN001
+def test_reply_inherits_option_and_foreign_parent_refused(world: World,
+                                                          make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     other = make_proposal(title="另一个")
     top = _post(proposal, world.owner, option=proposal.options[1], stance="support")
@@ -48,7 +54,8 @@ def test_reply_inherits_option_and_foreign_parent_refused(world, make_proposal) 
         _post(other, world.owner, option=proposal.options[0])
 
 
-def test_edit_keeps_history_and_delete_leaves_tombstone(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_edit_keeps_history_and_delete_leaves_tombstone(client: FlaskClient, world: World,
+                                                        make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     comment = _post(proposal, world.owner, body="第一版")
     login(client, "zhang")
@@ -71,7 +78,8 @@ def test_edit_keeps_history_and_delete_leaves_tombstone(client, world, make_prop
     assert "此评论已被作者删除" in page and "第二版" not in page
 
 
-def test_report_hide_restore(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_report_hide_restore(client: FlaskClient, world: World,
+                             make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     comment = _post(proposal, world.owner, body="骂人的话")
     base = f"/c/spj/proposals/{proposal.id}/comments/{comment.id}"
@@ -101,7 +109,8 @@ def test_report_hide_restore(client, world, make_proposal) -> None:  # noqa: ANN
     assert "comment.hide" in actions and "comment.restore" in actions
 
 
-def test_stance_summary_ignores_hidden_and_deleted(world, make_proposal) -> None:  # noqa: ANN001
+def test_stance_summary_ignores_hidden_and_deleted(world: World,
+                                                   make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     a = proposal.options[0]
     _post(proposal, world.owner, option=a, stance="support")
@@ -115,7 +124,8 @@ def test_stance_summary_ignores_hidden_and_deleted(world, make_proposal) -> None
     assert summary[None]["question"] == 1
 
 
-def test_leanings_change_and_close_with_voting(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_leanings_change_and_close_with_voting(client: FlaskClient, world: World,
+                                               make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     a, b = proposal.options
     login(client, "zhang")
@@ -134,7 +144,7 @@ def test_leanings_change_and_close_with_voting(client, world, make_proposal) -> 
                        data={"option_id": a.id}).status_code == 403
 
 
-def test_official_reply_only_for_committee(world, make_proposal) -> None:  # noqa: ANN001
+def test_official_reply_only_for_committee(world: World, make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     with pytest.raises(ProposalError):
         _post(proposal, world.owner, official=True)
@@ -144,7 +154,7 @@ def test_official_reply_only_for_committee(world, make_proposal) -> None:  # noq
     assert first.id == official.id and first.is_official
 
 
-def test_pagination_of_threads(world, make_proposal) -> None:  # noqa: ANN001
+def test_pagination_of_threads(world: World, make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     for i in range(25):
         _post(proposal, world.owner, body=f"第{i}条")
@@ -153,7 +163,7 @@ def test_pagination_of_threads(world, make_proposal) -> None:  # noqa: ANN001
     assert queries.comment_threads(proposal, page=99).page == 2
 
 
-def test_discussion_closed_outside_deliberation(world, make_proposal) -> None:  # noqa: ANN001
+def test_discussion_closed_outside_deliberation(world: World, make_proposal: MakeProposal) -> None:
     draft = make_proposal(state="draft")
     with pytest.raises(ProposalError) as exc:
         _post(draft, world.committee, role="committee")

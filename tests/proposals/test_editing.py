@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
@@ -11,9 +12,11 @@ from proposals.errors import ProposalError
 from proposals.models import ProposalState
 from proposals.services import add_option, transition_proposal, update_proposal
 from tests.factories import login
+from tests.proposals.conftest import MakeProposal, World
 
 
-def test_edit_scope_and_matters(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_edit_scope_and_matters(client: FlaskClient, world: World,
+                                make_proposal: MakeProposal) -> None:
     proposal = make_proposal(state="draft")
     login(client, "weiyuan")
     url = f"/c/spj/proposals/{proposal.id}/edit"
@@ -29,7 +32,8 @@ def test_edit_scope_and_matters(client, world, make_proposal) -> None:  # noqa: 
     assert "需参与表决的专有部分面积和人数均过半数同意" in page
 
 
-def test_options_added_edited_removed(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_options_added_edited_removed(client: FlaskClient, world: World,
+                                      make_proposal: MakeProposal) -> None:
     proposal = make_proposal(state="draft")
     login(client, "weiyuan")
     base = f"/c/spj/proposals/{proposal.id}/options"
@@ -53,7 +57,7 @@ def test_options_added_edited_removed(client, world, make_proposal) -> None:  # 
     assert {"proposal.option.add", "proposal.option.update", "proposal.option.remove"} <= actions
 
 
-def test_nothing_changes_once_voting(world, make_proposal) -> None:  # noqa: ANN001
+def test_nothing_changes_once_voting(world: World, make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     transition_proposal(proposal, ProposalState.VOTING, world.committee)
     with pytest.raises(ProposalError) as exc:
@@ -70,14 +74,15 @@ def test_nothing_changes_once_voting(world, make_proposal) -> None:  # noqa: ANN
         ["draft", "deliberation", "voting", "closed", "adopted"]
 
 
-def test_publishing_needs_an_option(world, make_proposal) -> None:  # noqa: ANN001
+def test_publishing_needs_an_option(world: World, make_proposal: MakeProposal) -> None:
     proposal = make_proposal(state="draft", options=[])
     with pytest.raises(ProposalError) as exc:
         transition_proposal(proposal, "deliberation", world.committee)
     assert exc.value.code == "no_options"
 
 
-def test_home_section_and_nav(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_home_section_and_nav(client: FlaskClient, world: World,
+                              make_proposal: MakeProposal) -> None:
     make_proposal(title="公开讨论的议题")
     make_proposal(title="还在起草", state="draft")
     login(client, "zhang")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
@@ -11,7 +12,7 @@ from app.extensions import db
 from proposals.comment_models import Comment
 from proposals.models import Leaning, Proposal, ProposalState
 from tests.factories import login
-from tests.proposals.conftest import switch_user
+from tests.proposals.conftest import MakeProposal, World, switch_user
 
 
 def _new_form(**extra: str) -> dict[str, str]:
@@ -27,7 +28,7 @@ def _new_form(**extra: str) -> dict[str, str]:
     return data
 
 
-def test_committee_creates_and_publishes(client, world) -> None:  # noqa: ANN001
+def test_committee_creates_and_publishes(client: FlaskClient, world: World) -> None:
     login(client, "weiyuan")
     response = client.post("/c/spj/proposals/new", data=_new_form(add_status_quo="y"))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -49,7 +50,8 @@ def test_committee_creates_and_publishes(client, world) -> None:  # noqa: ANN001
     assert {"proposal.create", "proposal.transition"} <= actions
 
 
-def test_owner_cannot_create_or_transition(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_owner_cannot_create_or_transition(client: FlaskClient, world: World,
+                                           make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     login(client, "zhang")
     assert client.get("/c/spj/proposals/new").status_code == 403
@@ -59,7 +61,8 @@ def test_owner_cannot_create_or_transition(client, world, make_proposal) -> None
     assert response.status_code == 403
 
 
-def test_manual_move_to_voting_refused(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_manual_move_to_voting_refused(client: FlaskClient, world: World,
+                                       make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     login(client, "weiyuan")
     client.post(f"/c/spj/proposals/{proposal.id}/transition", data={"to_state": "voting"})
@@ -67,7 +70,8 @@ def test_manual_move_to_voting_refused(client, world, make_proposal) -> None:  #
     assert proposal.state == ProposalState.DELIBERATION
 
 
-def test_owner_sees_share_comments_and_leans(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_owner_sees_share_comments_and_leans(client: FlaskClient, world: World,
+                                             make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     a, b = proposal.options
     login(client, "zhang")
@@ -92,7 +96,8 @@ def test_owner_sees_share_comments_and_leans(client, world, make_proposal) -> No
     assert "投票" not in leanings and "表决" not in leanings
 
 
-def test_committee_pins_an_answer(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_committee_pins_an_answer(client: FlaskClient, world: World,
+                                  make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     login(client, "zhang")
     client.post(f"/c/spj/proposals/{proposal.id}/comments", data={"body": "费用谁出？",
@@ -112,13 +117,16 @@ def test_committee_pins_an_answer(client, world, make_proposal) -> None:  # noqa
     assert "官方回复" in page
 
 
-def test_pages_in_english(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_pages_in_english(client: FlaskClient, world: World, make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     login(client, "zhang")
     client.post("/lang/en", data={"next": "/"})
     page = client.get(f"/c/spj/proposals/{proposal.id}").get_data(as_text=True)
-    assert "Owners&#39; leanings (non-binding)" in page or "Owners' leanings (non-binding)" in page
-    assert "at least three quarters of the participating area" in page
+    assert "Owners' leanings (non-binding)" in page
+    assert ("Needs the agreement of at least three quarters of the participating exclusive area"
+            " and at least three quarters of the participating owners. Owners holding at least"
+            " two thirds of the exclusive area and at least two thirds of the headcount must"
+            " take part") in page
     compare = client.get(f"/c/spj/proposals/{proposal.id}/compare").get_data(as_text=True)
     assert "Your share" in compare and "¥67,825.29" in compare
 

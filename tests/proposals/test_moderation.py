@@ -4,35 +4,40 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
+from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.db import utcnow
 from app.extensions import db
 from proposals import discussion, moderation
 from proposals.comment_models import Comment, CommentReport
 from proposals.errors import ProposalError
+from proposals.models import Proposal
 from tests.factories import count_queries, login
-from tests.proposals.conftest import switch_user
+from tests.proposals.conftest import MakeProposal, World, switch_user
 
 QUEUE = "/c/spj/proposals/reports"
 
 
-def _post(proposal, user, body="意见", **kw):  # noqa: ANN001, ANN202
+def _post(proposal: Proposal, user: User, body: str = "意见", **kw: Any) -> Comment:
     comment = discussion.post_comment(proposal, user, role="owner", body=body, **kw)
     db.session.commit()
     return comment
 
 
-def _report(comment, user, reason):  # noqa: ANN001, ANN202
+def _report(comment: Comment, user: User, reason: str) -> CommentReport:
     report = discussion.report_comment(comment, user, reason=reason)
     db.session.commit()
     return report
 
 
-def test_queue_lists_reported_comments_newest_first(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_queue_lists_reported_comments_newest_first(client: FlaskClient, world: World,
+                                                    make_proposal: MakeProposal) -> None:
     proposal = make_proposal(title="电梯加装议题")
     old = _post(proposal, world.owner, body="早先被举报的评论", stance="oppose")
     new = _post(proposal, world.owner2, body="后来被举报的评论")
@@ -52,7 +57,8 @@ def test_queue_lists_reported_comments_newest_first(client, world, make_proposal
     assert QUEUE in index and '<span class="badge bad">2</span>' in index
 
 
-def test_dismiss_resolves_reports_and_audits(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_dismiss_resolves_reports_and_audits(client: FlaskClient, world: World,
+                                             make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     comment = _post(proposal, world.owner, body="有争议但合规")
     _report(comment, world.owner2, "不同意")
@@ -78,7 +84,8 @@ def test_dismiss_resolves_reports_and_audits(client, world, make_proposal) -> No
     db.session.rollback()
 
 
-def test_hide_from_queue_resolves_reports(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_hide_from_queue_resolves_reports(client: FlaskClient, world: World,
+                                          make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     comment = _post(proposal, world.owner, body="骂人的话")
     _report(comment, world.owner2, "骂人")
@@ -97,7 +104,7 @@ def test_hide_from_queue_resolves_reports(client, world, make_proposal) -> None:
     assert "没有待处理的举报" in client.get(QUEUE).get_data(as_text=True)
 
 
-def test_hide_on_proposal_page_also_resolves(world, make_proposal) -> None:  # noqa: ANN001
+def test_hide_on_proposal_page_also_resolves(world: World, make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     comment = _post(proposal, world.owner)
     _report(comment, world.owner2, "离题")
@@ -110,7 +117,7 @@ def test_hide_on_proposal_page_also_resolves(world, make_proposal) -> None:  # n
     assert json.loads(entry.details)["reports_resolved"] == 1
 
 
-def test_queue_permissions(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_queue_permissions(client: FlaskClient, world: World, make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     comment = _post(proposal, world.owner)
     _report(comment, world.owner2, "广告")
@@ -128,7 +135,7 @@ def test_queue_permissions(client, world, make_proposal) -> None:  # noqa: ANN00
     assert moderation.open_report_count(world.community.id) == 1
 
 
-def _seed_reported(proposal, reporter_ids: list[int], author_id: int, count: int,  # noqa: ANN001
+def _seed_reported(proposal: Proposal, reporter_ids: list[int], author_id: int, count: int,
                    base: int) -> None:
     start = utcnow() - timedelta(hours=1)
     db.session.execute(insert(Comment), [
@@ -143,7 +150,8 @@ def _seed_reported(proposal, reporter_ids: list[int], author_id: int, count: int
     db.session.commit()
 
 
-def test_queue_query_count_is_constant(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_queue_query_count_is_constant(client: FlaskClient, world: World,
+                                       make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     reporters = [world.owner2.id, world.resident.id]
     login(client, "weiyuan")

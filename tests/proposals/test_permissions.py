@@ -4,16 +4,17 @@ anonymous; drafts, public communities, residents' setting."""
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 
 from app.extensions import db
 from proposals import discussion
-from tests.proposals.conftest import switch_user
+from tests.proposals.conftest import MakeProposal, World, switch_user
 
 GET_ROUTES = ["", "/compare"]
 COMMITTEE_ONLY_GET = ["/edit", "/options/new"]
 
 
-def _expect(client, method: str, url: str, status: int) -> None:  # noqa: ANN001
+def _expect(client: FlaskClient, method: str, url: str, status: int) -> None:
     response = client.open(url, method=method, data={})
     got = response.status_code
     if status == 302:
@@ -25,7 +26,8 @@ def _expect(client, method: str, url: str, status: int) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("who, view, committee", [
     ("weiyuan", 200, 200), ("zhang", 200, 403), ("zuhu", 200, 403), ("waiju", 403, 403),
 ])
-def test_published_proposal_routes(client, world, make_proposal, who, view, committee) -> None:  # noqa: ANN001
+def test_published_proposal_routes(client: FlaskClient, world: World, make_proposal: MakeProposal,
+                                   who: str, view: int, committee: int) -> None:
     proposal = make_proposal()
     switch_user(client, who)
     base = f"/c/spj/proposals/{proposal.id}"
@@ -43,7 +45,8 @@ def test_published_proposal_routes(client, world, make_proposal, who, view, comm
         assert (got != 403) == (committee == 200), (path, got)
 
 
-def test_drafts_only_for_committee(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_drafts_only_for_committee(client: FlaskClient, world: World,
+                                   make_proposal: MakeProposal) -> None:
     draft = make_proposal(state="draft")
     for who, status in (("zhang", 403), ("zuhu", 403), ("waiju", 403), ("weiyuan", 200)):
         switch_user(client, who)
@@ -52,7 +55,8 @@ def test_drafts_only_for_committee(client, world, make_proposal) -> None:  # noq
         assert ("电动车充电棚选址" in listing) == (who == "weiyuan"), who
 
 
-def test_anonymous_redirected_unless_public(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_anonymous_redirected_unless_public(client: FlaskClient, world: World,
+                                            make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     url = f"/c/spj/proposals/{proposal.id}"
     assert client.get(url).status_code == 302
@@ -66,7 +70,8 @@ def test_anonymous_redirected_unless_public(client, world, make_proposal) -> Non
     assert client.get(f"/c/spj/proposals/{draft.id}").status_code == 302
 
 
-def test_residents_excluded_when_community_says_so(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_residents_excluded_when_community_says_so(client: FlaskClient, world: World,
+                                                   make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     world.community.residents_may_discuss = False
     db.session.commit()
@@ -76,7 +81,8 @@ def test_residents_excluded_when_community_says_so(client, world, make_proposal)
                        data={"body": "x"}).status_code == 403
 
 
-def test_other_community_cannot_reach_through_its_own_slug(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_other_community_cannot_reach_through_its_own_slug(client: FlaskClient, world: World,
+                                                           make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     switch_user(client, "waiju")
     assert client.get(f"/c/other/proposals/{proposal.id}").status_code == 404
@@ -84,7 +90,8 @@ def test_other_community_cannot_reach_through_its_own_slug(client, world, make_p
                        data={"body": "x"}).status_code == 404
 
 
-def test_comment_moderation_routes(client, world, make_proposal) -> None:  # noqa: ANN001
+def test_comment_moderation_routes(client: FlaskClient, world: World,
+                                   make_proposal: MakeProposal) -> None:
     proposal = make_proposal()
     comment = discussion.post_comment(proposal, world.owner, role="owner", body="意见")
     db.session.commit()
