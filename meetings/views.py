@@ -128,7 +128,7 @@ def agenda_remove(slug: str, meeting_id: int, proposal_id: int) -> Response:
     return _to_meeting(slug, meeting_id)
 
 
-@bp.route("/c/<slug>/meetings/<id:meeting_id>/notice", methods=["POST"])
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/notice/publish", methods=["POST"])
 def meeting_notice_publish(slug: str, meeting_id: int) -> Response:
     """Publish the meeting notice (refused without the full notice period)."""
     _community, meeting = managed_meeting(slug, meeting_id)

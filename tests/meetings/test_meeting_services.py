@@ -160,7 +160,7 @@ def test_agenda_routes_refuse_after_notice_and_bad_input(
     base = f"/c/spj/meetings/{mid}"
     assert client.post(f"{base}/agenda", data={"proposal_id": "abc"}).status_code == 302
     assert client.post(f"{base}/agenda", data={"proposal_id": "99999"}).status_code == 302
-    client.post(f"{base}/notice")
+    client.post(f"{base}/notice/publish")
     client.post(f"{base}/agenda", data={"proposal_id": str(other)})
     client.post(f"{base}/agenda/{first}/remove")
     page = client.get(base).get_data(as_text=True)

@@ -50,7 +50,8 @@ def _routes(s: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
     committee_post = [
         ("POST", f"{base}/meetings/new"), ("POST", f"{base}/meetings/{s['m']}/agenda"),
         ("POST", f"{base}/meetings/{s['m']}/agenda/{s['p']}/remove"),
-        ("POST", f"{base}/meetings/{s['m']}/notice"), ("POST", f"{base}/meetings/{s['m']}/held"),
+        ("POST", f"{base}/meetings/{s['m']}/notice/publish"),
+        ("POST", f"{base}/meetings/{s['m']}/held"),
         ("POST", f"{base}/meetings/{s['m']}/attendance"),
         ("POST", f"{base}/meetings/{s['m']}/attendance/1/remove"),
         ("POST", f"{base}/meetings/{s['m']}/minutes"),
