@@ -19,6 +19,7 @@ from app.register.models import Community, Owner
 from meetings import services
 from meetings.errors import MeetingError
 from meetings.models import Meeting, MeetingState
+from tests.factories import login
 from tests.meetings.helpers import World, at, build, make_proposal, token
 
 MakeCommunity = Callable[..., Community]
@@ -200,3 +201,19 @@ def test_the_vote_api_answers_the_notice_period_refusal(
         client, "spj-chair"), json={"method": "approve_each", "closes_at": closes})
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "notice_period"
+
+
+def test_a_refused_schedule_is_shown_under_its_field_and_nothing_is_kept(
+        client: FlaskClient, make_community: MakeCommunity, make_user: MakeUser) -> None:
+    with client.application.test_request_context("/"):
+        build(make_community, make_user)
+    login(client, "spj-chair")
+    past = (utcnow() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post("/c/spj/meetings/new", data={
+        "kind": "deliberation_meeting", "title": "逢四说事", "starts_at": past,
+        "place": "社区活动室"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    field = page[page.index('name="starts_at"'):]
+    assert field.index("会议时间必须在将来") < field.index('name="place"')  # under its field
+    assert db.session.query(Meeting).count() == 0
