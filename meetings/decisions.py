@@ -122,9 +122,10 @@ def _touching(community: Community, matter: int) -> Select[Any]:
 
 
 def _minutes_cover(proposal_ids: Any) -> ColumnElement[bool]:
-    """Minutes of one of the proposals, or of a meeting with one of them on its agenda."""
+    """Minutes of one of the proposals (a select, or a list of column expressions), or of a
+    meeting with one of them on its agenda; never NULL, so it may be negated."""
     agenda = select(MeetingAgendaItem.meeting_id).where(
-        MeetingAgendaItem.proposal_id.in_(proposal_ids))
+        MeetingAgendaItem.proposal_id.in_(proposal_ids)).correlate_except(MeetingAgendaItem)
     return or_(and_(Minutes.proposal_id.is_not(None), Minutes.proposal_id.in_(proposal_ids)),
                and_(Minutes.meeting_id.is_not(None), Minutes.meeting_id.in_(agenda)))
 
@@ -199,11 +200,8 @@ def decision_years(community: Community, tz: str) -> list[int]:
 
 
 def _covering(proposal_id: Any) -> ColumnElement[bool]:
-    """Published minutes covering one proposal (its own, or its meeting's), correlated."""
-    agenda = select(MeetingAgendaItem.meeting_id).where(
-        MeetingAgendaItem.proposal_id == proposal_id)
-    return and_(Minutes.state == MinutesState.PUBLISHED,
-                or_(Minutes.proposal_id == proposal_id, Minutes.meeting_id.in_(agenda)))
+    """Published minutes covering one proposal (its own, or its meeting's)."""
+    return and_(Minutes.state == MinutesState.PUBLISHED, _minutes_cover([proposal_id]))
 
 
 def minutes_for_proposal(proposal: Proposal) -> Minutes | None:

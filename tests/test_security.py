@@ -150,7 +150,7 @@ def test_nul_bytes_in_forms_and_urls_are_400(client) -> None:  # noqa: ANN001
 # --- CSRF ---------------------------------------------------------------------------------
 
 def _url_args(rule: Rule, slug: str) -> dict[str, object]:
-    """Values for a rule's URL arguments: the test community's slug, an allowed choice, 0."""
+    """Values for a rule's URL arguments: the community's slug, an allowed choice, 0 (ids: 1)."""
     values: dict[str, object] = {}
     for arg in rule.arguments - set(rule.defaults or {}):
         converter = type(rule._converters[arg]).__name__
@@ -158,6 +158,8 @@ def _url_args(rule: Rule, slug: str) -> dict[str, object]:
             values[arg] = slug
         elif converter == "AnyConverter":
             values[arg] = sorted(rule._converters[arg].items)[0]
+        elif converter == "IdConverter":
+            values[arg] = 1  # the smallest id (0 is no id: a 404 before any check)
         elif converter in {"IntegerConverter", "NumberConverter", "FloatConverter"}:
             values[arg] = 0
         else:
