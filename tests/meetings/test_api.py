@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,6 +15,7 @@ from app.extensions import db
 from app.register.models import Community
 from meetings import result_notices
 from proposals.models import Proposal
+from tests.factories import login
 from tests.meetings.helpers import build, closed_vote, token
 
 
@@ -133,3 +134,39 @@ def test_decisions_listed_with_a_notice_alone(client: FlaskClient,
     assert [i["proposal_id"] for i in items] == [world["p"]]
     assert items[0]["minutes_url"] is None
     assert items[0]["notice_url"].endswith(f"/c/spj/notices/{notice_id}")
+
+
+def test_meeting_minutes_cover_only_the_proposals_on_its_agenda(
+        client: FlaskClient, make_community: Callable[..., Community],
+        make_user: Callable[..., User]) -> None:
+    from app.db import utcnow
+    from meetings import minutes as svc
+    from meetings import services
+    from tests.meetings.helpers import make_proposal
+    from voting.services import close_vote, open_vote
+
+    with client.application.test_request_context("/"):
+        world = build(make_community, make_user)
+        closed_vote(world)
+        other = make_proposal(world.community, "燃气管道改造")
+        close_vote(open_vote(other, world.chair, "approve_each", utcnow() + timedelta(days=1)),
+                   world.chair)
+        meeting = services.schedule_meeting(world.community, kind="deliberation_meeting",
+                                            title="逢四说事", place="社区活动室",
+                                            starts_at=utcnow() + timedelta(days=1),
+                                            actor=world.chair)
+        services.add_agenda_item(meeting, world.proposal, actor=world.chair)
+        minutes = svc.draft_meeting_minutes(meeting, actor=world.chair)
+        svc.publish_minutes(minutes, actor=world.chair)
+        db.session.commit()
+        on_agenda, off_agenda, mid = world.proposal.id, other.id, minutes.id
+    items = client.get("/api/v1/communities/spj/decisions").get_json()
+    assert [(i["proposal_id"], i["minutes_url"]) for i in items] == [
+        (on_agenda, f"http://localhost/c/spj/minutes/{mid}")]
+    login(client, "spj-chair")
+    page = client.get("/c/spj/decisions").get_data(as_text=True)
+    start = page.index('id="awaiting"')
+    awaiting = page[start:page.index("</section>", start)]
+    assert "燃气管道改造" in awaiting  # still lacks its minutes and notice
+    assert f'/c/spj/minutes/from-proposal/{off_agenda}"' in awaiting
+    assert f'/c/spj/minutes/from-proposal/{on_agenda}"' not in awaiting

@@ -63,7 +63,10 @@ def test_the_oldest_of_600_records_is_found_by_text_year_and_page(
         client: FlaskClient, community_id: int) -> None:
     ids = _publish_minutes(community_id, 0, 600)
     link = f'href="/c/spj/minutes/{ids[0]}"'  # the oldest record
-    assert "共 600 条" in _page(client)
+    first = _page(client)
+    assert "共 600 条" in first
+    years = [f'<option value="{y}">{y}</option>' in first for y in range(2018, 2025)]
+    assert years == [False, True, True, True, True, True, False]  # 2019 to 2023
     assert link not in _page(client)  # the first page shows the newest
     assert link in _page(client, "q=二〇一九年第一次")
     assert link in _page(client, "q=二〇一九年第一次&year=2019")
