@@ -32,7 +32,7 @@ def load_meetings(result: DemoResult) -> None:
                            "sign_minutes", "publish_minutes")
     notice_api = feature("meetings.result_notices", "publish_result_notice")
     meeting_api = feature("meetings.services", "schedule_meeting", "add_agenda_item",
-                           "publish_notice")
+                           "publish_meeting_notice")
     if minutes_api is None or notice_api is None or meeting_api is None:
         result.stages.append("meetings: feature not available, skipped")
         return

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
+if TYPE_CHECKING:
+    from app.accounts.models import Membership
+    from app.register.models import Community
+    from app.web.nav import NavItem
 
-def _nav_meetings(community: Any, member: Any) -> Any:
+#: records the community home shows
+HOME_ENTRIES = 5
+
+
+def _nav_meetings(community: Community, member: Membership | None) -> NavItem | None:
     """Members see the meetings link."""
     from flask_babel import gettext as _
 
@@ -19,8 +27,8 @@ def _nav_meetings(community: Any, member: Any) -> Any:
     return NavItem(url=f"/c/{community.slug}/meetings", label=_("会议"))
 
 
-def _nav_register(community: Any, member: Any) -> Any:
-    """Everyone sees the public register link."""
+def _nav_decisions(community: Community, member: Membership | None) -> NavItem | None:
+    """Everyone sees the public register of decisions."""
     from flask_babel import gettext as _
 
     from app.web.nav import NavItem
@@ -28,30 +36,31 @@ def _nav_register(community: Any, member: Any) -> Any:
     return NavItem(url=f"/c/{community.slug}/decisions", label=_("决议公示"))
 
 
-def _home_section(community: Any, member: Any) -> dict[str, Any]:
+def _home_section(community: Community, member: Membership | None) -> dict[str, Any]:
     """The latest published decisions and minutes, and upcoming meetings, on the home page."""
     from sqlalchemy import select
 
     from app.db import utcnow
     from app.extensions import db
-    from meetings.decisions import register_items
+    from app.i18n import community_tz
+    from meetings.decisions import decision_entries
     from meetings.models import Meeting, MeetingState
 
     upcoming = db.session.execute(
         select(Meeting).where(Meeting.community_id == community.id,
                               Meeting.state == MeetingState.NOTICED,
                               Meeting.starts_at >= utcnow())
-        .order_by(Meeting.starts_at).limit(5)).scalars().all()
-    return {"template": "meetings/_home_section.html", "upcoming": upcoming,
-            "latest": register_items(community)[:5]}
+        .order_by(Meeting.starts_at).limit(HOME_ENTRIES)).scalars().all()
+    latest = decision_entries(community, per_page=HOME_ENTRIES, tz=community_tz()).items
+    return {"template": "meetings/_home_section.html", "upcoming": upcoming, "latest": latest}
 
 
 def init_app(app: Flask) -> None:
-    """Register the meetings feature: models, guards, pages, API, navigation."""
+    """Register the meetings feature: models, guards, pages, API, navigation, hooks."""
     from app.extensions import api, csrf
     from app.hooks import hooks
     from meetings import api as meetings_api
-    from meetings import (  # noqa: F401
+    from meetings import (  # noqa: F401 - importing the modules registers their routes
         guards,
         meeting_notices,
         minutes_views,
@@ -59,13 +68,15 @@ def init_app(app: Flask) -> None:
         public,
         views,
     )
-
-    guards.install()
+    from meetings.anchors import published_heads
     from meetings.services import check_vote_may_open
 
-    hooks(app).open_vote_checks.append(check_vote_may_open)
+    guards.install()
     app.register_blueprint(views.bp)
     api.register_blueprint(meetings_api.blp, url_prefix="/api/v1")
     csrf.exempt(meetings_api.blp)
-    hooks(app).nav.extend((_nav_meetings, _nav_register))
-    hooks(app).home_sections.append(_home_section)
+    registry = hooks(app)
+    registry.nav.extend((_nav_meetings, _nav_decisions))
+    registry.home_sections.append(_home_section)
+    registry.open_vote_checks.append(check_vote_may_open)
+    registry.audit_anchors.append(published_heads)

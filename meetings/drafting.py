@@ -13,15 +13,26 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from voting.counting import describe_threshold, format_percent
+from app.law import QUORUM, describe_quorum, describe_threshold, format_percent, text
+from voting.counting import SIDE_WORDS, get_method
 
-METHOD_LABELS = {
-    "approve_each": "逐项表决（同意／反对／弃权）",
-    "single_choice": "单选表决",
-    "ranked": "排序表决（舒尔茨法）",
-}
+#: the language of the records: minutes and notices are written in Chinese
+RECORD_LANG = "zh"
+#: the discussion's stances as the minutes name them (the proposals feature's comment tags)
 STANCE_LABELS = {"support": "支持", "oppose": "反对", "question": "提问"}
-SIDES = (("agree", "同意"), ("oppose", "反对"), ("abstain", "弃权"))
+
+
+def method_label(method: str) -> str:
+    """A voting method's name as the records write it (the voting registry's own label)."""
+    try:
+        return text(get_method(method).label, RECORD_LANG)
+    except ValueError:
+        return method
+
+
+def side_words() -> list[tuple[str, str]]:
+    """The three sides of a ballot, (key of the result JSON, their word in the records)."""
+    return [(str(side), text(words, RECORD_LANG)) for side, words in SIDE_WORDS.items()]
 
 
 @dataclass(frozen=True)
@@ -72,9 +83,19 @@ def zh_datetime(moment: datetime | None, tz: str) -> str:
 
 def pct(part: int | Decimal | str, whole: int | Decimal | str,
         boundary: Fraction | None = None) -> str:
-    """A share as a percentage; a dash when the whole is zero."""
+    """A share as a percentage (`app.law.format_percent`); a dash when the whole is zero."""
     whole_d = Decimal(whole)
     return "—" if whole_d == 0 else format_percent(Decimal(part), whole_d, boundary)
+
+
+def verdict(passed: object) -> str:
+    """Passed or not, as the records write it."""
+    return "通过" if passed else "未通过"
+
+
+def quorum_line(met: object) -> str:
+    """The participation quorum of the law and whether it was reached."""
+    return f"{describe_quorum(RECORD_LANG)}：{'已达到' if met else '未达到'}"
 
 
 def _tally(t: dict[str, Any], base: dict[str, Any]) -> str:
@@ -89,20 +110,20 @@ def result_lines(result: dict[str, Any]) -> list[str]:
     threshold = result.get("threshold", "majority")
     lines = [
         f"- 表决范围内业主：{ele['headcount']} 人，专有部分面积 {ele['area_m2']} m²",
-        f"- 参与表决：{par['headcount']} 人（{pct(par['headcount'], ele['headcount'])}），"
-        f"面积 {par['area_m2']} m²（{pct(par['area_m2'], ele['area_m2'])}）；"
-        f"参与门槛（人数、面积均≥2/3）{'已达到' if par.get('quorum_met') else '未达到'}",
-        f"- 适用规则：{describe_threshold(threshold)}",
+        f"- 参与表决：{par['headcount']} 人（{pct(par['headcount'], ele['headcount'], QUORUM)}），"
+        f"面积 {par['area_m2']} m²（{pct(par['area_m2'], ele['area_m2'], QUORUM)}）",
+        f"- 参与门槛：{quorum_line(par.get('quorum_met'))}",
+        f"- 适用规则：{describe_threshold(threshold, RECORD_LANG)}",
     ]
     for option in result.get("options", []):
-        lines.append(f"- 方案“{option['title']}”：{'通过' if option.get('passed') else '未通过'}")
-        for key, label in SIDES:
+        lines.append(f"- 方案“{option['title']}”：{verdict(option.get('passed'))}")
+        for key, label in side_words():
             lines.append(f"  - {label}：{_tally(option[key], par)}")
     if result.get("ranking"):
         lines.append("- 排序结果：" + " ＞ ".join(
             "、".join(str(i) for i in group) for group in result["ranking"]))
     outcome = result.get("outcome", {})
-    lines.append(f"- 表决结果：{'通过' if outcome.get('passed') else '未通过'}")
+    lines.append(f"- 表决结果：{verdict(outcome.get('passed'))}")
     lines += [f"  - {reason}" for reason in outcome.get("reasons", [])]
     return lines
 
@@ -120,7 +141,7 @@ def _section(number: int, s: AgendaSection) -> list[str]:
     if s.vote is None:
         lines.append("- 尚未表决")
     else:
-        lines.append(f"- 表决方式：{METHOD_LABELS.get(s.vote.method, s.vote.method)}")
+        lines.append(f"- 表决方式：{method_label(s.vote.method)}")
         lines.append(f"- 表决期间：{s.vote.opened_at} 至 {s.vote.closed_at}")
         lines += result_lines(s.vote.result)
     lines += ["", "**决议**", ""]
@@ -175,18 +196,17 @@ def notice_snapshot(*, title: str, proposal_id: int, community: str, scope: list
         "title": title, "proposal_id": proposal_id, "community": community,
         "scope": "全体业主" if not scope else "、".join(scope),
         "organiser": organiser, "method": vote.method,
-        "method_label": METHOD_LABELS.get(vote.method, vote.method),
+        "method_label": method_label(vote.method),
         "voting_period": {"opened_at": vote.opened_at, "closed_at": vote.closed_at},
         "electorate": {"headcount": ele["headcount"], "area_m2": ele["area_m2"]},
         "participation": {"headcount": par["headcount"], "area_m2": par["area_m2"],
-                          "headcount_pct": pct(par["headcount"], ele["headcount"],
-                                               Fraction(2, 3)),
-                          "area_pct": pct(par["area_m2"], ele["area_m2"], Fraction(2, 3)),
+                          "headcount_pct": pct(par["headcount"], ele["headcount"], QUORUM),
+                          "area_pct": pct(par["area_m2"], ele["area_m2"], QUORUM),
                           "quorum_met": bool(par.get("quorum_met"))},
         "threshold": result.get("threshold", "majority"),
-        "threshold_label": describe_threshold(result.get("threshold", "majority")),
+        "threshold_label": describe_threshold(result.get("threshold", "majority"), RECORD_LANG),
         "options": [{"id": o["id"], "title": o["title"], "passed": bool(o.get("passed")),
-                     **{key: side(o[key]) for key, _label in SIDES}}
+                     **{key: side(o[key]) for key, _label in side_words()}}
                     for o in result.get("options", [])],
         "ranking": result.get("ranking"),
         "passed": bool(result.get("outcome", {}).get("passed")),

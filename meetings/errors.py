@@ -1,14 +1,16 @@
-"""The domain error of the meetings feature."""
+"""The domain error of the meetings feature: a thin `DomainError` (409 unless told otherwise)."""
 
 from __future__ import annotations
 
+from app.errors import DomainError
 
-class MeetingError(ValueError):
-    """A refused meetings, minutes or notice operation, with a machine code and a message."""
 
-    def __init__(self, code: str, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        #: the HTTP status the API answers with
-        self.status = status
+class MeetingError(DomainError):
+    """A refused meetings, minutes or notice operation.
+
+    `MeetingError(code, N_("中文原文 %(name)s"), status=..., field=..., name=value)`, as every
+    `DomainError`: the message is translated when shown, never formatted here.
+    """
+
+
+__all__ = ["MeetingError"]

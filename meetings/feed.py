@@ -1,4 +1,5 @@
-"""The Atom feed of a community's register (RFC 4287), built with ElementTree: always valid XML."""
+"""The Atom feed of a community's register of decisions (RFC 4287), built with ElementTree:
+always valid XML."""
 
 from __future__ import annotations
 
@@ -6,15 +7,15 @@ from collections.abc import Callable
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
-from meetings.decisions import RegisterItem
+from meetings.decisions import Entry
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def atom_feed(*, title: str, feed_url: str, page_url: str, items: list[RegisterItem],
-              item_url: Callable[[RegisterItem], str], updated: datetime,
-              kind_label: Callable[[RegisterItem], str]) -> bytes:
-    """Serialise register items as an Atom feed."""
+def atom_feed(*, title: str, feed_url: str, page_url: str, items: list[Entry],
+              item_url: Callable[[Entry], str], updated: datetime,
+              kind_label: Callable[[Entry], str]) -> bytes:
+    """Serialise register entries as an Atom feed."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title

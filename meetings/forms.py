@@ -16,8 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from app.forms import as_choices
+from app.law import MeetingKind
 from meetings.models import AttendanceMode
-from meetings.rules import MeetingKind
+from meetings.rules import MAX_OBJECTION_DAYS
 
 
 def kind_choices() -> list[SelectChoice]:
@@ -70,11 +71,11 @@ class MinutesForm(FlaskForm):
     note = StringField(_l("修改说明"), validators=[Optional(), Length(max=200)])
 
 
-class NoticeForm(FlaskForm):
+class ResultNoticeForm(FlaskForm):
     """Publish a result notice, optionally with an objection period."""
 
     objection_days = IntegerField(_l("询异期（天，0 表示立即生效）"), default=0,
-                                  validators=[NumberRange(min=0, max=30)])
+                                  validators=[NumberRange(min=0, max=MAX_OBJECTION_DAYS)])
 
 
 class CancelForm(FlaskForm):
@@ -87,8 +88,8 @@ class ActionForm(FlaskForm):
     """A button that posts (CSRF only)."""
 
 
-class RegisterFilterForm(FlaskForm):
-    """Search and filter the public register (GET, no CSRF)."""
+class DecisionsFilterForm(FlaskForm):
+    """Search and filter the public register of decisions (GET, no CSRF)."""
 
     class Meta:
         csrf = False

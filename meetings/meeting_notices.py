@@ -9,12 +9,13 @@ from typing import Any
 from flask import Response, render_template, url_for
 
 from app.context import current_member, get_community_or_404, require
-from meetings import rules
+from app.i18n import community_tz
+from app.law import earliest_meeting_day, local_day
 from meetings.drafting import zh_datetime
 from meetings.models import Meeting
 from meetings.permissions import can_manage_meetings, can_view_meeting_notice
 from meetings.render import pdf_response, qr_svg
-from meetings.services import community_tz
+from meetings.services import notice_days
 from meetings.views import bp, load_meeting
 from proposals.models import Proposal
 
@@ -28,12 +29,10 @@ class AgendaEntry:
 
 
 def earliest_day(meeting: Meeting, tz: str) -> date | None:
-    """The earliest lawful meeting day for the published notice (rules.py); None for a draft."""
+    """The earliest lawful meeting day for the published notice (`app.law`); None for a draft."""
     if meeting.notice_published_at is None:
         return None
-    days = rules.required_notice_days(meeting.kind, meeting.temporary,
-                                      meeting.community.notice_days)
-    return rules.earliest_meeting_day(rules.local_day(meeting.notice_published_at, tz), days)
+    return earliest_meeting_day(local_day(meeting.notice_published_at, tz), notice_days(meeting))
 
 
 def notice_context(slug: str, meeting_id: int) -> dict[str, Any]:
@@ -48,7 +47,7 @@ def notice_context(slug: str, meeting_id: int) -> dict[str, Any]:
               for item in meeting.agenda]
     target = agenda[0].url if agenda else url_for(
         "meetings.meeting_detail", slug=slug, meeting_id=meeting.id, _external=True)
-    days = rules.required_notice_days(meeting.kind, meeting.temporary, community.notice_days)
+    days = notice_days(meeting)
     return {"community": community, "meeting": meeting, "m": meeting, "agenda": agenda,
             "starts": zh_datetime(meeting.starts_at, tz),
             "published": zh_datetime(meeting.notice_published_at, tz)
@@ -57,13 +56,13 @@ def notice_context(slug: str, meeting_id: int) -> dict[str, Any]:
             "qr": qr_svg(target), "qr_url": target, "can_manage": can_manage_meetings(member)}
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/notice", methods=["GET"])
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/notice", methods=["GET"])
 def meeting_notice(slug: str, meeting_id: int) -> str:
     """The meeting notice, printable on A4 (public once published; drafts for the committee)."""
     return render_template("meetings/meeting_notice.html", **notice_context(slug, meeting_id))
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/notice.pdf")
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/notice.pdf")
 def meeting_notice_pdf(slug: str, meeting_id: int) -> Response:
     """The meeting notice as an A4 PDF (WeasyPrint, Noto CJK)."""
     html = render_template("meetings/pdf/meeting_notice.html",

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import hashlib
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import signals
 from app.accounts.models import Role, User
-from app.audit.services import record_event
+from app.audit.services import audit_head, record_event
 from app.db import utcnow
+from app.errors import N_
 from app.extensions import db
-from meetings import rules, sources
-from meetings.drafting import MinutesData, compose_minutes, zh_datetime
+from app.i18n import community_tz
+from app.law import MeetingKind, more_than_half
+from app.signals import emit
+from meetings import sources
+from meetings.drafting import MinutesData, compose_minutes, quorum_line, zh_datetime
 from meetings.errors import MeetingError
 from meetings.models import (
     Meeting,
@@ -26,8 +30,7 @@ from meetings.models import (
     MinutesSignature,
     MinutesState,
 )
-from meetings.rules import MeetingKind
-from meetings.services import committee_members, community_tz, meeting_quorum
+from meetings.services import committee_members, meeting_quorum
 from proposals.models import Proposal
 
 MAX_TEXT = 200_000
@@ -56,7 +59,7 @@ def _audit(action: str, minutes: Minutes, actor: User | None, **details: object)
 def _refuse_if_published(minutes: Minutes) -> None:
     if minutes.is_published:
         raise MeetingError("minutes_published",
-                           _("纪要已发布，不能再修改；如需更正，请发布更正版本"))
+                           N_("纪要已发布，不能再修改；如需更正，请发布更正版本"))
 
 
 def _new_minutes(*, community_id: int, title: str, text: str, actor: User | None,
@@ -87,7 +90,7 @@ def _meeting_data(meeting: Meeting, recorder: User | None) -> MinutesData:
         absentees = []
         summary = (f"出席业主 {quorum.present_headcount}/{quorum.total_headcount} 人，"
                    f"专有部分面积 {quorum.present_area}/{quorum.total_area} m²；"
-                   f"人数、面积均达三分之二：{'是' if quorum.met else '否'}")
+                   f"{quorum_line(quorum.met)}")
     place = "、".join(p for p in (meeting.place, meeting.online_url) if p)
     return MinutesData(
         title=f"{meeting.title} 会议纪要", when=zh_datetime(meeting.starts_at, community_tz()),
@@ -149,9 +152,10 @@ def edit_minutes(minutes: Minutes, text: str, *, actor: User | None, note: str =
     _refuse_if_published(minutes)
     text = (text or "").replace("\r\n", "\n")
     if not text.strip():
-        raise MeetingError("empty_text", _("纪要内容不能为空"), 400)
+        raise MeetingError("empty_text", N_("纪要内容不能为空"), status=400, field="text")
     if len(text) > MAX_TEXT:
-        raise MeetingError("text_too_long", _("纪要内容过长"), 400)
+        raise MeetingError("text_too_long", N_("纪要内容过长（最多 %(n)s 字）"), status=400,
+                           field="text", n=MAX_TEXT)
     if text == minutes.text:
         return minutes
     number = (minutes.revisions[-1].number if minutes.revisions else 0) + 1
@@ -174,7 +178,7 @@ def sign_minutes(minutes: Minutes, *, actor: User, role: Role | str) -> MinutesS
     """Sign the current text of draft minutes, as chair, recorder or committee member."""
     _refuse_if_published(minutes)
     if any(s.user_id == actor.id for s in valid_signatures(minutes)):
-        raise MeetingError("already_signed", _("您已签署当前版本"))
+        raise MeetingError("already_signed", N_("您已签署当前版本"))
     if minutes.recorder_id == actor.id:
         label = "recorder"
     elif minutes.meeting and minutes.meeting.convenor_id == actor.id:
@@ -201,30 +205,36 @@ def may_publish(minutes: Minutes) -> bool:
     if minutes.meeting is None or minutes.meeting.kind != MeetingKind.COMMITTEE_MEETING:
         return True
     signed, total = signatures_needed(minutes)
-    return rules.more_than_half(signed, total)
+    return more_than_half(signed, total)
 
 
 def publish_minutes(minutes: Minutes, *, actor: User | None) -> Minutes:
-    """Publish and freeze minutes: sha256 of the content recorded, visible to everyone."""
+    """Publish and freeze minutes: their sha256 and the community's audit head recorded.
+
+    The publish event is recorded first; the head stored with the minutes is then the hash of
+    that very event, so the published minutes anchor the audit chain up to their publication.
+    """
     _refuse_if_published(minutes)
     if not may_publish(minutes):
         signed, total = signatures_needed(minutes)
-        raise MeetingError("signatures_missing", _(
-            "业委会会议纪要须经过半数委员签名后才能发布（已签 %(signed)s / %(total)s）",
-            signed=signed, total=total))
+        raise MeetingError("signatures_missing", N_(
+            "业委会会议纪要须经过半数委员签名后才能发布（已签 %(signed)s / %(total)s）"),
+            signed=signed, total=total)
+    sha256 = content_sha256(minutes.text)
+    _audit("minutes.publish", minutes, actor, sha256=sha256, corrects=minutes.corrects_id)
     minutes.state = MinutesState.PUBLISHED
     minutes.published_at = utcnow()
-    minutes.sha256 = content_sha256(minutes.text)
+    minutes.sha256 = sha256
+    minutes.audit_head = audit_head(minutes.community_id)
     db.session.flush()
-    _audit("minutes.publish", minutes, actor, sha256=minutes.sha256,
-           corrects=minutes.corrects_id)
+    emit(signals.minutes_published, minutes=minutes, actor=actor)
     return minutes
 
 
 def correct_minutes(minutes: Minutes, *, actor: User | None) -> Minutes:
     """Start a correction of published minutes: a new draft linked to them (they stay)."""
     if not minutes.is_published:
-        raise MeetingError("not_published", _("只有已发布的纪要才需要更正；草稿可直接修改"))
+        raise MeetingError("not_published", N_("只有已发布的纪要才需要更正；草稿可直接修改"))
     pending = db.session.execute(select(Minutes).where(
         Minutes.corrects_id == minutes.id, Minutes.state == MinutesState.DRAFT)).scalars().first()
     if pending is not None:

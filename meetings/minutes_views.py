@@ -12,12 +12,11 @@ from werkzeug.wrappers import Response
 
 from app.accounts.models import Membership
 from app.context import current_member, get_community_or_404, get_in_community_or_404, require
-from app.extensions import db
 from app.register.models import Community
+from app.uow import perform
 from meetings import minutes as svc
 from meetings import result_notices
-from meetings.errors import MeetingError
-from meetings.forms import ActionForm, MinutesForm, NoticeForm
+from meetings.forms import ActionForm, MinutesForm, ResultNoticeForm
 from meetings.models import Minutes
 from meetings.permissions import (
     can_correct_minutes,
@@ -26,8 +25,10 @@ from meetings.permissions import (
     can_publish_minutes,
     can_publish_notice,
 )
-from meetings.views import attempt, bp, load_meeting
+from meetings.rules import MAX_OBJECTION_DAYS
+from meetings.views import bp, load_meeting
 from proposals.models import Proposal
+from proposals.queries import load_proposal
 
 
 def load_minutes(community: Community, minutes_id: int) -> Minutes:
@@ -45,9 +46,12 @@ def minutes_allowed(slug: str, minutes_id: int, allowed: Callable[[Any, Minutes]
     return community, member, minutes
 
 
-def load_proposal(community: Community, proposal_id: int) -> Proposal:
-    """A proposal of this community, or 404."""
-    return get_in_community_or_404(Proposal, proposal_id, community)
+def proposal_or_404(community: Community, proposal_id: int) -> Proposal:
+    """A proposal of this community (`proposals.queries.load_proposal`), or 404."""
+    proposal = load_proposal(proposal_id, community.id)
+    if proposal is None:
+        abort(404)
+    return proposal
 
 
 def _to_minutes(slug: str, minutes_id: int) -> Response:
@@ -58,14 +62,13 @@ def _drafted(slug: str, draft: Callable[[], Minutes], refused_url: str) -> Respo
     """Draft minutes on a confirmed POST: to their editor, or back with the refusal."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    with attempt() as outcome:
-        minutes = draft()
-    if not outcome.ok:
+    outcome = perform(draft)
+    if outcome.value is None:
         return redirect(refused_url)
-    return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=minutes.id))
+    return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=outcome.value.id))
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/minutes", methods=["POST"])
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/minutes", methods=["POST"])
 def minutes_from_meeting(slug: str, meeting_id: int) -> Response:
     """Draft the minutes of a meeting automatically."""
     community = get_community_or_404(slug)
@@ -75,77 +78,76 @@ def minutes_from_meeting(slug: str, meeting_id: int) -> Response:
                     url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
 
 
-@bp.route("/c/<slug>/minutes/from-proposal/<int:proposal_id>", methods=["POST"])
+@bp.route("/c/<slug>/minutes/from-proposal/<id:proposal_id>", methods=["POST"])
 def minutes_from_proposal(slug: str, proposal_id: int) -> Response:
     """Draft minutes of a vote held outside a meeting."""
     community = get_community_or_404(slug)
     require(can_draft_minutes(current_member(community)))
-    proposal = load_proposal(community, proposal_id)
+    proposal = proposal_or_404(community, proposal_id)
     return _drafted(slug, lambda: svc.draft_proposal_minutes(proposal, actor=current_user),
                     url_for("meetings.decisions", slug=slug))
 
 
-@bp.route("/c/<slug>/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
-def minutes_edit(slug: str, minutes_id: int) -> str | Response:
+@bp.route("/c/<slug>/minutes/<id:minutes_id>/edit", methods=["GET", "POST"])
+def minutes_edit(slug: str, minutes_id: int) -> Response | tuple[str, int]:
     """Edit draft minutes; each save is a revision."""
     community, _member, minutes = minutes_allowed(slug, minutes_id, can_edit_minutes)
     form = MinutesForm(data={"text": minutes.text})
+    refused = False
     if form.validate_on_submit():
-        try:
-            svc.edit_minutes(minutes, form.text.data, actor=current_user, note=form.note.data)
-            db.session.commit()
-            flash(_("已保存新版本"), "success")
+        outcome = perform(lambda: svc.edit_minutes(minutes, form.text.data, actor=current_user,
+                                                   note=form.note.data or ""),
+                          form=form, done=_("已保存新版本"))
+        if outcome.ok:
             return _to_minutes(slug, minutes.id)
-        except MeetingError as error:
-            form.text.errors.append(error.message)
+        refused = True
     return render_template("meetings/minutes_edit.html", community=community, minutes=minutes,
-                           form=form), (400 if form.errors else 200)
+                           form=form), (400 if refused or form.errors else 200)
 
 
-@bp.route("/c/<slug>/minutes/<int:minutes_id>/sign", methods=["POST"])
+@bp.route("/c/<slug>/minutes/<id:minutes_id>/sign", methods=["POST"])
 def minutes_sign(slug: str, minutes_id: int) -> Response:
     """Sign the current text of draft minutes."""
     _community, member, minutes = minutes_allowed(slug, minutes_id, can_edit_minutes)
-    if ActionForm().validate_on_submit():
-        with attempt(_("已签名")):
-            svc.sign_minutes(minutes, actor=current_user, role=member.role)
+    if member is not None and ActionForm().validate_on_submit():
+        perform(lambda: svc.sign_minutes(minutes, actor=current_user, role=member.role),
+                done=_("已签名"))
     return _to_minutes(slug, minutes_id)
 
 
-@bp.route("/c/<slug>/minutes/<int:minutes_id>/publish", methods=["POST"])
+@bp.route("/c/<slug>/minutes/<id:minutes_id>/publish", methods=["POST"])
 def minutes_publish(slug: str, minutes_id: int) -> Response:
     """Publish and freeze the minutes."""
     _community, _member, minutes = minutes_allowed(slug, minutes_id, can_publish_minutes)
     if ActionForm().validate_on_submit():
-        with attempt(_("纪要已发布")):
-            svc.publish_minutes(minutes, actor=current_user)
+        perform(lambda: svc.publish_minutes(minutes, actor=current_user), done=_("纪要已发布"))
     return _to_minutes(slug, minutes_id)
 
 
-@bp.route("/c/<slug>/minutes/<int:minutes_id>/correct", methods=["POST"])
+@bp.route("/c/<slug>/minutes/<id:minutes_id>/correct", methods=["POST"])
 def minutes_correct(slug: str, minutes_id: int) -> Response:
     """Start a correction: a new draft linked to the published minutes."""
     _community, _member, minutes = minutes_allowed(slug, minutes_id, can_correct_minutes)
     if not ActionForm().validate_on_submit():
         abort(400)
-    correction = svc.correct_minutes(minutes, actor=current_user)
-    db.session.commit()
-    return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=correction.id))
+    outcome = perform(lambda: svc.correct_minutes(minutes, actor=current_user))
+    if outcome.value is None:
+        return _to_minutes(slug, minutes_id)
+    return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=outcome.value.id))
 
 
-@bp.route("/c/<slug>/notices/from-proposal/<int:proposal_id>", methods=["POST"])
-def notice_from_proposal(slug: str, proposal_id: int) -> Response:
+@bp.route("/c/<slug>/notices/from-proposal/<id:proposal_id>", methods=["POST"])
+def result_notice_from_proposal(slug: str, proposal_id: int) -> Response:
     """Publish the result notice of a proposal's closed vote."""
     community = get_community_or_404(slug)
     require(can_publish_notice(current_member(community)))
-    proposal = load_proposal(community, proposal_id)
-    form = NoticeForm()
+    proposal = proposal_or_404(community, proposal_id)
+    form = ResultNoticeForm()
     if not form.validate_on_submit():
-        flash(_("询异期须在 0 至 30 天之间"), "error")
+        flash(_("询异期须在 0 至 %(n)s 天之间", n=MAX_OBJECTION_DAYS), "error")
         return redirect(url_for("meetings.decisions", slug=slug))
-    with attempt() as outcome:
-        notice = result_notices.publish_result_notice(proposal, actor=current_user,
-                                               objection_days=form.objection_days.data or 0)
-    if not outcome.ok:
+    outcome = perform(lambda: result_notices.publish_result_notice(
+        proposal, actor=current_user, objection_days=form.objection_days.data or 0))
+    if outcome.value is None:
         return redirect(url_for("meetings.decisions", slug=slug))
-    return redirect(url_for("meetings.notice_view", slug=slug, notice_id=notice.id))
+    return redirect(url_for("meetings.result_notice", slug=slug, notice_id=outcome.value.id))

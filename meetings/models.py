@@ -2,6 +2,11 @@
 
 Retention: nothing here has a delete path. Published minutes and notices are frozen: their
 content is hashed (sha256) and a correction is a new `Minutes` row pointing at the old one.
+
+Anchors: each published minutes record and result notice keeps the community's audit chain
+head (`app.audit.services.audit_head`) taken right after its publish event was recorded, so
+the head is the hash of that very event; `flask audit verify` checks the chain against them
+(`meetings.anchors`). Records published before the column existed have none.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import Model
+from app.law import MeetingKind
 from app.register.models import Community, Owner
 from app.types import UTCDateTime, str_enum
-from meetings.rules import MeetingKind
 from proposals.models import Proposal
 
 
@@ -136,6 +141,9 @@ class Minutes(Model):
     sha256: Mapped[str] = mapped_column(String(64), default="")
     #: the published minutes this one corrects
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id"), nullable=True)
+    #: the community's audit chain head when published (the hash of the publish event)
+    audit_head: Mapped[str | None] = mapped_column(String(64), nullable=True,
+                                                   active_history=True)
 
     community: Mapped[Community] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
@@ -209,6 +217,9 @@ class ResultNotice(Model):
     #: canonical JSON of DESIGN.md's fields, and its sha256
     content: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    #: the community's audit chain head when published (the hash of the publish event)
+    audit_head: Mapped[str | None] = mapped_column(String(64), nullable=True,
+                                                   active_history=True)
 
     community: Mapped[Community] = relationship()
     proposal: Mapped[Proposal] = relationship()

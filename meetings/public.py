@@ -1,6 +1,9 @@
-"""Public pages (no login): the register, its Atom feed, minutes and notices, printable and PDF."""
+"""Public pages (no login): the register of decisions, its Atom feed, minutes and result
+notices, printable and as PDF."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,11 +11,23 @@ from flask_babel import gettext as _
 from app.context import current_member, get_community_or_404, get_in_community_or_404
 from app.db import utcnow
 from app.forms import as_choices
+from app.i18n import community_tz, lang_code
+from app.law import MATTERS, text
+from app.register.models import Community
 from meetings import minutes as svc
 from meetings import result_notices
-from meetings.decisions import RegisterItem, awaiting_records, register_items, register_years
+from meetings.decisions import (
+    KINDS,
+    MINUTES,
+    RESULT_NOTICE,
+    Entry,
+    Filters,
+    awaiting_records,
+    decision_entries,
+    decision_years,
+)
 from meetings.feed import atom_feed
-from meetings.forms import ActionForm, NoticeForm, RegisterFilterForm
+from meetings.forms import ActionForm, DecisionsFilterForm, ResultNoticeForm
 from meetings.minutes_views import minutes_allowed
 from meetings.models import ResultNotice
 from meetings.permissions import (
@@ -23,66 +38,89 @@ from meetings.permissions import (
     can_view_minutes,
 )
 from meetings.render import markdown_html, pdf_response, qr_svg
+from meetings.rules import MAX_OBJECTION_DAYS
 from meetings.views import bp
+from voting.counting import SIDE_WORDS
 
-MATTERS = range(1, 10)
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 6 else None
-
-
-def _item_url(slug: str, item: RegisterItem, external: bool = False) -> str:
-    if item.kind == "notice":
-        return url_for("meetings.notice_view", slug=slug, notice_id=item.id, _external=external)
-    return url_for("meetings.minutes_view", slug=slug, minutes_id=item.id, _external=external)
+#: entries in the Atom feed
+FEED_ENTRIES = 50
+#: the years a register filter may name (outside them the filter is ignored)
+YEARS = (1900, 9998)
 
 
-def _kind_label(item: RegisterItem) -> str:
-    return _("结果公告") if item.kind == "notice" else _("会议纪要")
+def _number(value: str | None, low: int, high: int) -> int | None:
+    """A bounded whole number typed into a URL, or None for anything else."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 6:
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def entry_url(slug: str, entry: Entry, external: bool = False) -> str:
+    """Where a register entry is read."""
+    if entry.kind == RESULT_NOTICE:
+        return url_for("meetings.result_notice", slug=slug, notice_id=entry.id,
+                       _external=external)
+    return url_for("meetings.minutes_view", slug=slug, minutes_id=entry.id, _external=external)
+
+
+def kind_label(entry: Entry) -> str:
+    """A register entry's kind in the UI language."""
+    return _("结果公告") if entry.kind == RESULT_NOTICE else _("会议纪要")
+
+
+def _filters() -> Filters:
+    kind = request.args.get("kind", "")
+    return Filters(query=request.args.get("q", "")[:100],
+                   year=_number(request.args.get("year"), *YEARS),
+                   matter=_number(request.args.get("matter"), 0, max(MATTERS)),
+                   kind=kind if kind in KINDS else "")
+
+
+def _filter_form(community: Community, tz: str) -> DecisionsFilterForm:
+    form = DecisionsFilterForm(request.args)
+    form.year.choices = as_choices([("", _("全部年份"))] + [
+        (str(y), str(y)) for y in decision_years(community, tz)])
+    form.matter.choices = as_choices([("", _("全部事项")), ("0", _("咨询性（非表决事项）"))] + [
+        (str(m), _("第 %(n)s 项", n=m)) for m in MATTERS])
+    form.kind.choices = as_choices([("", _("全部")), (RESULT_NOTICE, _("结果公告")),
+                                   (MINUTES, _("会议纪要"))])
+    return form
 
 
 @bp.route("/c/<slug>/decisions")
 def decisions(slug: str) -> str:
     """The public register of decisions, minutes and notices: searchable, by year and matter."""
     community = get_community_or_404(slug)
-    form = RegisterFilterForm(request.args)
-    form.year.choices = as_choices([("", _("全部年份"))] + [
-        (str(y), str(y)) for y in register_years(community)])
-    form.matter.choices = as_choices([("", _("全部事项")), ("0", _("咨询性（非表决事项）"))] + [
-        (str(m), _("第 %(n)s 项", n=m)) for m in MATTERS])
-    form.kind.choices = as_choices([("", _("全部")), ("notice", _("结果公告")),
-                                   ("minutes", _("会议纪要"))])
-    kind = request.args.get("kind", "")
-    items = register_items(community, query=request.args.get("q", ""),
-                           year=_int(request.args.get("year")),
-                           matter=_int(request.args.get("matter")),
-                           kind=kind if kind in ("notice", "minutes") else "")
     member = current_member(community)
-    return render_template("meetings/register.html", community=community, form=form,
-                           items=items, item_url=lambda i: _item_url(slug, i),
-                           kind_label=_kind_label, can_publish=can_publish_notice(member),
-                           awaiting=awaiting_records(community)
-                           if can_publish_notice(member) else [],
-                           notice_form=NoticeForm(), action=ActionForm())
+    tz = community_tz()
+    filters = _filters()
+    entries = decision_entries(community, filters, page=request.args.get("page"), tz=tz)
+    committee = can_publish_notice(member)
+    return render_template(
+        "meetings/decisions.html", community=community, form=_filter_form(community, tz),
+        filters=filters, entries=entries, entry_url=lambda e: entry_url(slug, e),
+        kind_label=kind_label, can_publish=committee,
+        awaiting=awaiting_records(community) if committee else [],
+        notice_form=ResultNoticeForm(), max_objection_days=MAX_OBJECTION_DAYS, action=ActionForm())
 
 
 @bp.route("/c/<slug>/decisions.atom")
 def decisions_feed(slug: str) -> Response:
-    """The register as an Atom feed."""
+    """The register as an Atom feed (the latest entries)."""
     community = get_community_or_404(slug)
-    items = register_items(community)[:50]
+    items = decision_entries(community, per_page=FEED_ENTRIES, tz=community_tz()).items
     body = atom_feed(
         title=f"{community.name} · {_('决议公示')}",
         feed_url=url_for("meetings.decisions_feed", slug=slug, _external=True),
         page_url=url_for("meetings.decisions", slug=slug, _external=True), items=items,
-        item_url=lambda i: _item_url(slug, i, external=True),
+        item_url=lambda e: entry_url(slug, e, external=True),
         updated=items[0].published_at if items else community.created_at,
-        kind_label=_kind_label)
+        kind_label=kind_label)
     return Response(body, mimetype="application/atom+xml")
 
 
-@bp.route("/c/<slug>/minutes/<int:minutes_id>")
+@bp.route("/c/<slug>/minutes/<id:minutes_id>")
 def minutes_view(slug: str, minutes_id: int) -> str:
     """Minutes: published ones for everyone, drafts for the committee."""
     community, member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
@@ -97,14 +135,14 @@ def minutes_view(slug: str, minutes_id: int) -> str:
         can_correct=can_correct_minutes(member, minutes), action=ActionForm())
 
 
-@bp.route("/c/<slug>/minutes/<int:minutes_id>.md")
+@bp.route("/c/<slug>/minutes/<id:minutes_id>.md")
 def minutes_markdown(slug: str, minutes_id: int) -> Response:
     """The exact published text, whose sha256 is shown (anyone can check it)."""
     _community, _member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
     return Response(svc.minutes_content(minutes), mimetype="text/markdown; charset=utf-8")
 
 
-@bp.route("/c/<slug>/minutes/<int:minutes_id>.pdf")
+@bp.route("/c/<slug>/minutes/<id:minutes_id>.pdf")
 def minutes_pdf(slug: str, minutes_id: int) -> Response:
     """The minutes as a PDF (published ones for everyone)."""
     community, _member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
@@ -113,29 +151,28 @@ def minutes_pdf(slug: str, minutes_id: int) -> Response:
     return pdf_response(html, f"minutes-{minutes.id}.pdf")
 
 
-def load_notice(slug: str, notice_id: int) -> tuple:
-    """A community and one of its notices, or 404."""
+def _result_notice_context(slug: str, notice_id: int) -> dict[str, Any]:
+    """A community's result notice with its frozen content, check, finality and QR code."""
     community = get_community_or_404(slug)
-    return community, get_in_community_or_404(ResultNotice, notice_id, community)
-
-
-def _notice_context(slug: str, notice_id: int) -> dict:
-    community, notice = load_notice(slug, notice_id)
+    notice = get_in_community_or_404(ResultNotice, notice_id, community)
     proposal_url = url_for("web.community_home", slug=slug, _external=True).rstrip("/") + \
         f"/proposals/{notice.proposal_id}"
     return {"community": community, "notice": notice, "c": result_notices.notice_content(notice),
             "verified": result_notices.verify_notice(notice), "final": notice.is_final(utcnow()),
-            "qr": qr_svg(proposal_url), "proposal_url": proposal_url}
+            "qr": qr_svg(proposal_url), "proposal_url": proposal_url,
+            "sides": [(str(side), text(words, lang_code())) for side, words in SIDE_WORDS.items()]}
 
 
-@bp.route("/c/<slug>/notices/<int:notice_id>")
-def notice_view(slug: str, notice_id: int) -> str:
+@bp.route("/c/<slug>/notices/<id:notice_id>")
+def result_notice(slug: str, notice_id: int) -> str:
     """A result notice, printable on A4 for the lobby board (with a QR code)."""
-    return render_template("meetings/notice.html", **_notice_context(slug, notice_id))
+    return render_template("meetings/result_notice.html",
+                           **_result_notice_context(slug, notice_id))
 
 
-@bp.route("/c/<slug>/notices/<int:notice_id>.pdf")
-def notice_pdf(slug: str, notice_id: int) -> Response:
+@bp.route("/c/<slug>/notices/<id:notice_id>.pdf")
+def result_notice_pdf(slug: str, notice_id: int) -> Response:
     """A result notice as an A4 PDF."""
-    html = render_template("meetings/pdf/notice.html", **_notice_context(slug, notice_id))
-    return pdf_response(html, f"notice-{notice_id}.pdf")
+    html = render_template("meetings/pdf/result_notice.html",
+                           **_result_notice_context(slug, notice_id))
+    return pdf_response(html, f"result-notice-{notice_id}.pdf")

@@ -10,7 +10,7 @@ from app.markdown import render_markdown
 
 
 def markdown_html(text: str) -> Markup:
-    """Render minutes' Markdown to sanitised HTML (the proposals feature's one renderer)."""
+    """Render minutes' Markdown to sanitised HTML (the core's one renderer, `app.markdown`)."""
     return render_markdown(text)
 
 

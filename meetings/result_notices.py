@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import signals
 from app.accounts.models import User
-from app.audit.services import record_event
+from app.audit.services import audit_head, record_event
 from app.db import utcnow
+from app.errors import N_
 from app.extensions import db
+from app.i18n import community_tz
+from app.signals import emit
 from meetings import sources
 from meetings.drafting import notice_snapshot, zh_datetime
 from meetings.errors import MeetingError
 from meetings.models import ResultNotice
-from meetings.services import community_tz
+from meetings.rules import MAX_OBJECTION_DAYS
 from proposals.models import Proposal, ProposalState
 from proposals.services import transition_proposal
-
-#: longest objection period (询异期) the committee may set, in days
-MAX_OBJECTION_DAYS = 30
 
 
 def canonical_json(content: dict[str, Any]) -> str:
@@ -33,7 +33,8 @@ def canonical_json(content: dict[str, Any]) -> str:
 
 def notice_content(notice: ResultNotice) -> dict[str, Any]:
     """The notice's frozen fields."""
-    return json.loads(notice.content)
+    content: dict[str, Any] = json.loads(notice.content)
+    return content
 
 
 def verify_notice(notice: ResultNotice) -> bool:
@@ -48,19 +49,23 @@ def notice_for_proposal(proposal: Proposal) -> ResultNotice | None:
     ).scalar_one_or_none()
 
 
-def publish_result_notice(proposal: Proposal, *, actor: User | None, objection_days: int = 0,
-                          now: datetime | None = None) -> ResultNotice:
-    """Publish the result notice of a proposal's closed vote, with an optional objection period."""
-    now = now or utcnow()
+def publish_result_notice(proposal: Proposal, *, actor: User | None,
+                          objection_days: int = 0) -> ResultNotice:
+    """Publish the result notice of a proposal's closed vote, with an optional objection period.
+
+    The publish event is recorded right after the notice is written; the notice then keeps the
+    community's audit head, which is the hash of that very event (it anchors the chain).
+    """
+    now = utcnow()
     if not 0 <= objection_days <= MAX_OBJECTION_DAYS:
-        raise MeetingError("invalid_objection_days",
-                           _("询异期须在 0 至 %(n)s 天之间", n=MAX_OBJECTION_DAYS), 400)
+        raise MeetingError("invalid_objection_days", N_("询异期须在 0 至 %(n)s 天之间"),
+                           status=400, field="objection_days", n=MAX_OBJECTION_DAYS)
     vote = sources.closed_vote(proposal)
     if vote is None:
-        raise MeetingError("vote_not_closed", _("该议题的表决尚未结束，不能发布结果公告"))
+        raise MeetingError("vote_not_closed", N_("该议题的表决尚未结束，不能发布结果公告"))
     if db.session.execute(select(ResultNotice.id).where(ResultNotice.vote_id == vote.vote_id)
                           ).first():
-        raise MeetingError("notice_exists", _("该表决的结果公告已经发布"))
+        raise MeetingError("notice_exists", N_("该表决的结果公告已经发布"))
     tz = community_tz()
     ends = now + timedelta(days=objection_days) if objection_days else None
     content = notice_snapshot(
@@ -77,11 +82,14 @@ def publish_result_notice(proposal: Proposal, *, actor: User | None, objection_d
                           content=body, sha256=hashlib.sha256(body.encode("utf-8")).hexdigest())
     db.session.add(notice)
     db.session.flush()
-    record_event("notice.publish", actor=actor, community_id=proposal.community_id,
-                 target=f"notice:{notice.id}",
+    record_event("result_notice.publish", actor=actor, community_id=proposal.community_id,
+                 target=f"result_notice:{notice.id}",
                  details={"proposal_id": proposal.id, "vote_id": vote.vote_id,
                           "sha256": notice.sha256, "objection_days": objection_days})
+    notice.audit_head = audit_head(proposal.community_id)
+    db.session.flush()
     _record_outcome(proposal, passed=notice.passed, notice=notice, actor=actor)
+    emit(signals.result_published, notice=notice, actor=actor)
     return notice
 
 

@@ -1,89 +1,37 @@
-"""Pure rules of meetings: notice periods, agenda lock, attendance quorum. No Flask, no SQLAlchemy.
+"""The meetings' own procedure, built on the law (`app.law`). Pure: no Flask, no SQLAlchemy.
 
-Notice period, following the Civil Code's counting of periods (民法典 Arts. 200-203):
+The law itself — notice periods counted as the Civil Code counts days, the two-thirds quorum,
+"more than half" — lives in `app.law`; this module only applies it to a meeting:
 
-- A period in days does not count the day on which it starts: it begins on the *next day*
-  after the notice is published (Art. 201), and its last day ends at 24:00 (Art. 203).
-- "The notice is published at least N days before the meeting" (会议召开N日前通知) is read as:
-  **N full days lie between the day of publication and the day of the meeting**, neither of
-  them counted. The day of publication is not a full day (Art. 201) and neither is the meeting
-  day (the meeting takes part of it). So a notice published on 1 May starts its period on 2 May;
-  15 full days run 2 May to 16 May; the earliest lawful meeting day is 17 May.
-  Days are calendar days in the community's time zone; the holiday extension of Art. 203
-  (a last day falling on a holiday moves to the next working day) is not applied: with the
-  meeting day itself outside the period the notice always still stands on a working day, and
-  a holiday-free reading is what the rules of procedure we follow use.
-- An owners' assembly (业主大会) needs `Community.notice_days` (default 15); a temporary meeting
-  (临时会议) needs 7. Committee and deliberation meetings have no statutory period (0).
-
-Agenda lock: once the notice is published, its agenda is what the owners were told; nothing is
-added to or removed from it (nothing off the agenda is voted).
-
-Attendance quorum: owners holding >= 2/3 of the area in scope and >= 2/3 of the headcount in
-scope, as exact fractions.
+- `check_notice`: why a meeting notice may not be published now (already published, the
+  meeting in the past, an owners' assembly without an agenda, or a notice period too short:
+  `app.law.notice_period_met` in the community's calendar days).
+- `agenda_locked`: once the notice is published its agenda is what the owners were told;
+  nothing is added to or removed from it (nothing off the agenda is voted).
+- `attendance_quorum`: who is present, by area and headcount, each owner once, judged by
+  `app.law.quorum_share_met` in each dimension.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
-#: statutory notice days of a temporary owners' assembly
-TEMPORARY_NOTICE_DAYS = 7
-#: default notice days of an owners' assembly
-DEFAULT_NOTICE_DAYS = 15
-#: share of area and of headcount that must attend
-QUORUM = Fraction(2, 3)
+from app.law import (
+    MeetingKind,
+    local_day,
+    notice_period_met,
+    quorum_share_met,
+    required_notice_days,
+    share,
+)
 
-
-class MeetingKind(enum.StrEnum):
-    """The kinds of meeting Yishi runs."""
-
-    OWNERS_ASSEMBLY = "owners_assembly"  #: 业主大会
-    COMMITTEE_MEETING = "committee_meeting"  #: 业委会会议
-    DELIBERATION_MEETING = "deliberation_meeting"  #: 议事会 / 逢四说事
-
-
-def required_notice_days(kind: MeetingKind | str, temporary: bool, community_days: int) -> int:
-    """Full days of notice a meeting needs: the community's for an assembly, 7 if temporary."""
-    if MeetingKind(kind) != MeetingKind.OWNERS_ASSEMBLY:
-        return 0
-    return TEMPORARY_NOTICE_DAYS if temporary else community_days
-
-
-def full_days_between(published_on: date, meeting_on: date) -> int:
-    """Whole calendar days strictly between publication and meeting (neither day counted)."""
-    return max((meeting_on - published_on).days - 1, 0)
-
-
-def earliest_meeting_day(published_on: date, notice_days: int) -> date:
-    """First day on which a meeting noticed on `published_on` may take place."""
-    if notice_days <= 0:
-        return published_on
-    return published_on + timedelta(days=notice_days + 1)
-
-
-def notice_period_met(published_on: date, meeting_on: date, notice_days: int) -> bool:
-    """Whether a notice published on one day is early enough for a meeting on another."""
-    if notice_days <= 0:
-        return meeting_on >= published_on
-    return full_days_between(published_on, meeting_on) >= notice_days
-
-
-def local_day(moment: datetime, tz: str) -> date:
-    """The calendar day of an aware moment in the community's time zone."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(ZoneInfo(tz)).date()
-
-
-def start_of_day(day: date, tz: str) -> datetime:
-    """00:00 of a day in the given time zone, as an aware datetime."""
-    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz))
+#: the longest objection period (询异期) the committee may give a result notice, in days
+MAX_OBJECTION_DAYS = 30
 
 
 class NoticeRefusal(enum.StrEnum):
@@ -116,13 +64,6 @@ def agenda_locked(notice_published_at: datetime | None) -> bool:
     return notice_published_at is not None
 
 
-def vote_may_open_at(published_at: datetime | None, notice_days: int, tz: str) -> datetime | None:
-    """Earliest moment a vote of a noticed assembly may open; None while there is no notice."""
-    if published_at is None:
-        return None
-    return start_of_day(earliest_meeting_day(local_day(published_at, tz), notice_days), tz)
-
-
 @dataclass(frozen=True)
 class QuorumStatus:
     """Attendance against the electorate, by area and headcount, exact."""
@@ -134,46 +75,41 @@ class QuorumStatus:
 
     @property
     def headcount_share(self) -> Fraction:
-        """Present headcount as a share of the headcount in scope."""
+        """Present headcount as a share of the headcount in scope (0 for an empty scope)."""
         if self.total_headcount == 0:
             return Fraction(0)
-        return Fraction(self.present_headcount, self.total_headcount)
+        return share(self.present_headcount, self.total_headcount)
 
     @property
     def area_share(self) -> Fraction:
-        """Present area as a share of the area in scope."""
+        """Present area as a share of the area in scope (0 for an empty scope)."""
         if self.total_area == 0:
             return Fraction(0)
-        return Fraction(self.present_area) / Fraction(self.total_area)
+        return share(self.present_area, self.total_area)
 
     @property
     def headcount_met(self) -> bool:
-        """At least 2/3 of the headcount present."""
-        return self.total_headcount > 0 and self.headcount_share >= QUORUM
+        """The headcount present reaches the quorum of the law."""
+        return quorum_share_met(self.present_headcount, self.total_headcount)
 
     @property
     def area_met(self) -> bool:
-        """At least 2/3 of the area present."""
-        return self.total_area > 0 and self.area_share >= QUORUM
+        """The area present reaches the quorum of the law."""
+        return quorum_share_met(self.present_area, self.total_area)
 
     @property
     def met(self) -> bool:
-        """Both dimensions reach 2/3."""
+        """Both dimensions reach the quorum."""
         return self.headcount_met and self.area_met
 
 
-def attendance_quorum(present: list[tuple[str, Decimal]], total_headcount: int,
+def attendance_quorum(present: Iterable[tuple[str, Decimal]], total_headcount: int,
                       total_area: Decimal) -> QuorumStatus:
     """Quorum of the present electors, given as (owner_ref, area) pairs, each counted once."""
     seen: dict[str, Decimal] = {}
     for ref, area in present:
-        if isinstance(area, float):
+        if not isinstance(area, Decimal):
             raise TypeError("areas must be Decimal")
-        seen.setdefault(ref, Decimal(area))
+        seen.setdefault(ref, area)
     return QuorumStatus(len(seen), sum(seen.values(), Decimal(0)), total_headcount,
                         Decimal(total_area))
-
-
-def more_than_half(count: int, of: int) -> bool:
-    """Strictly more than half (committee minutes need more than half of members' signatures)."""
-    return of > 0 and Fraction(count, of) > Fraction(1, 2)

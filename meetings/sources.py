@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.i18n import community_tz
 from app.register.models import Owner
 from meetings.drafting import AgendaSection, VoteSummary, zh_datetime
-from meetings.services import community_tz
 from proposals.comment_models import Comment
 from proposals.models import Proposal
 
@@ -34,7 +34,7 @@ def stance_counts(proposal: Proposal) -> dict[str, int]:
         .group_by(Comment.stance))
     totals = {"support": 0, "oppose": 0, "question": 0}
     for stance, count in rows:
-        totals[stance.value] = count
+        totals[str(stance)] = count
     return totals
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,16 +13,17 @@ from app.accounts.models import User
 from app.context import current_member, get_community_or_404, get_in_community_or_404, require
 from app.extensions import db
 from app.forms import as_choices
+from app.i18n import lang_code, local_to_utc
+from app.law import MeetingKind, describe_quorum
 from app.register.models import Community, Owner
-from app.web.actions import Outcome, committed
+from app.uow import perform
 from meetings import services
-from meetings.errors import MeetingError
 from meetings.forms import ActionForm, AgendaForm, AttendanceForm, CancelForm, MeetingForm
 from meetings.minutes import current_minutes
 from meetings.models import Meeting
 from meetings.permissions import can_manage_meetings, can_view_meetings
-from meetings.rules import MeetingKind
 from proposals.models import Proposal, ProposalState
+from proposals.queries import load_proposal
 
 bp = Blueprint("meetings", __name__)
 
@@ -42,13 +40,8 @@ def managed_meeting(slug: str, meeting_id: int) -> tuple[Community, Meeting]:
     return community, load_meeting(community, meeting_id)
 
 
-def _message(error: MeetingError) -> str:
-    return error.message
-
-
-def attempt(done: str | None = None) -> AbstractContextManager[Outcome]:
-    """Commit the meetings service calls in the block and flash `done`, or show the refusal."""
-    return committed(MeetingError, _message, done)
+def _to_meeting(slug: str, meeting_id: int) -> Response:
+    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
 
 
 @bp.route("/c/<slug>/meetings")
@@ -64,26 +57,23 @@ def meeting_list(slug: str) -> str:
 
 
 @bp.route("/c/<slug>/meetings/new", methods=["GET", "POST"])
-def meeting_new(slug: str) -> str | Response:
+def meeting_new(slug: str) -> Response | tuple[str, int]:
     """Schedule a meeting."""
     community = get_community_or_404(slug)
     require(can_manage_meetings(current_member(community)))
     form = MeetingForm()
+    refused = False
     if form.validate_on_submit():
-        starts_at = form.starts_at.data.replace(tzinfo=ZoneInfo(services.community_tz()))
-        try:
-            meeting = services.schedule_meeting(
-                community, kind=form.kind.data, title=form.title.data, starts_at=starts_at,
-                place=form.place.data or "", online_url=form.online_url.data or "",
-                temporary=form.temporary.data, chair_name=form.chair_name.data or "",
-                actor=current_user)
-        except MeetingError as error:
-            form.title.errors.append(error.message)
-        else:
-            db.session.commit()
-            return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting.id))
+        outcome = perform(lambda: services.schedule_meeting(
+            community, kind=form.kind.data, title=form.title.data,
+            starts_at=local_to_utc(form.starts_at.data), place=form.place.data or "",
+            online_url=form.online_url.data or "", temporary=form.temporary.data,
+            chair_name=form.chair_name.data or "", actor=current_user), form=form)
+        if outcome.value is not None:
+            return _to_meeting(slug, outcome.value.id)
+        refused = True
     return render_template("meetings/new.html", community=community, form=form), \
-        (400 if form.errors else 200)
+        (400 if refused or form.errors else 200)
 
 
 def _agenda_choices(community: Community, meeting: Meeting) -> list[SelectChoice]:
@@ -95,7 +85,7 @@ def _agenda_choices(community: Community, meeting: Meeting) -> list[SelectChoice
     return as_choices((p.id, p.title) for p in rows if p.id not in on)
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>")
+@bp.route("/c/<slug>/meetings/<id:meeting_id>")
 def meeting_detail(slug: str, meeting_id: int) -> str:
     """A meeting: time, place, agenda, notice, and the committee's actions."""
     community = get_community_or_404(slug)
@@ -108,69 +98,69 @@ def meeting_detail(slug: str, meeting_id: int) -> str:
                            can_manage=can_manage_meetings(member), agenda_form=agenda_form,
                            action=ActionForm(), cancel_form=CancelForm(),
                            quorum=services.meeting_quorum(meeting),
+                           quorum_words=describe_quorum(lang_code()),
                            minutes=current_minutes(meeting_id=meeting.id))
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/agenda", methods=["POST"])
 def agenda_add(slug: str, meeting_id: int) -> Response:
     """Put a proposal on the agenda (refused after the notice)."""
     community, meeting = managed_meeting(slug, meeting_id)
     form = AgendaForm()
     form.proposal_id.choices = _agenda_choices(community, meeting)
     if form.validate_on_submit():
-        with attempt():
-            services.add_agenda_item(meeting, db.session.get(Proposal, form.proposal_id.data),
-                                     actor=current_user)
+        proposal = load_proposal(form.proposal_id.data, community.id)
+        if proposal is None:
+            abort(404)
+        perform(lambda: services.add_agenda_item(meeting, proposal, actor=current_user))
     elif meeting.notice_published_at is not None:
         flash(_("会议通知已发布，议程不能再更改"), "error")
-    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+    return _to_meeting(slug, meeting_id)
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:proposal_id>/remove",
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/agenda/<id:proposal_id>/remove",
           methods=["POST"])
 def agenda_remove(slug: str, meeting_id: int, proposal_id: int) -> Response:
     """Take a proposal off the agenda (refused after the notice)."""
     _community, meeting = managed_meeting(slug, meeting_id)
     if ActionForm().validate_on_submit():
-        with attempt():
-            services.remove_agenda_item(meeting, proposal_id, actor=current_user)
-    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+        perform(lambda: services.remove_agenda_item(meeting, proposal_id, actor=current_user))
+    return _to_meeting(slug, meeting_id)
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/notice", methods=["POST"])
-def notice_publish(slug: str, meeting_id: int) -> Response:
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/notice/publish", methods=["POST"])
+def meeting_notice_publish(slug: str, meeting_id: int) -> Response:
     """Publish the meeting notice (refused without the full notice period)."""
     _community, meeting = managed_meeting(slug, meeting_id)
     if ActionForm().validate_on_submit():
-        with attempt(_("会议通知已发布，议程已锁定")):
-            services.publish_notice(meeting, actor=current_user)
-    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+        perform(lambda: services.publish_meeting_notice(meeting, actor=current_user),
+                done=_("会议通知已发布，议程已锁定"))
+    return _to_meeting(slug, meeting_id)
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/held", methods=["POST"])
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/held", methods=["POST"])
 def meeting_held(slug: str, meeting_id: int) -> Response:
     """Record that the meeting took place."""
     _community, meeting = managed_meeting(slug, meeting_id)
     if ActionForm().validate_on_submit():
-        with attempt():
-            services.mark_held(meeting, actor=current_user)
-    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+        perform(lambda: services.mark_held(meeting, actor=current_user))
+    return _to_meeting(slug, meeting_id)
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/cancel", methods=["POST"])
 def meeting_cancel(slug: str, meeting_id: int) -> Response:
     """Cancel a meeting not yet held, with a reason (refused without one)."""
     _community, meeting = managed_meeting(slug, meeting_id)
     form = CancelForm()
     if form.validate_on_submit():
-        with attempt(_("会议已取消")):
-            services.cancel_meeting(meeting, current_user, form.reason.data)
+        perform(lambda: services.cancel_meeting(meeting, current_user, form.reason.data),
+                done=_("会议已取消"))
     else:
         flash(_("请填写取消原因"), "error")
-    return redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+    return _to_meeting(slug, meeting_id)
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance(slug: str, meeting_id: int) -> str | Response:
     """The attendance register with the live quorum indicator (committee)."""
     community, meeting = managed_meeting(slug, meeting_id)
@@ -187,9 +177,8 @@ def attendance(slug: str, meeting_id: int) -> str | Response:
             user = db.session.get(User, form.user_id.data)
             if user is None:
                 abort(404)
-        with attempt():
-            services.tick_attendance(meeting, mode=form.mode.data, owner=owner, user=user,
-                                     actor=current_user)
+        perform(lambda: services.tick_attendance(meeting, mode=form.mode.data, owner=owner,
+                                                 user=user, actor=current_user))
         return redirect(url_for("meetings.attendance", slug=slug, meeting_id=meeting_id))
     owners = db.session.execute(select(Owner).where(Owner.community_id == community.id)
                                 .order_by(Owner.owner_ref)).scalars().all()
@@ -199,16 +188,16 @@ def attendance(slug: str, meeting_id: int) -> str | Response:
         "meetings/attendance.html", community=community, meeting=meeting, owners=owners,
         ticked_owner=ticked_owner, ticked_user=ticked_user,
         members=services.committee_members(community.id), quorum=services.meeting_quorum(meeting),
+        quorum_words=describe_quorum(lang_code()),
         committee=meeting.kind == MeetingKind.COMMITTEE_MEETING, action=ActionForm(),
         form=form)
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/attendance/<int:attendance_id>/remove",
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/attendance/<id:attendance_id>/remove",
           methods=["POST"])
 def attendance_remove(slug: str, meeting_id: int, attendance_id: int) -> Response:
     """Undo a mistaken tick."""
     _community, meeting = managed_meeting(slug, meeting_id)
     if ActionForm().validate_on_submit():
-        with attempt():
-            services.untick_attendance(meeting, attendance_id, actor=current_user)
+        perform(lambda: services.untick_attendance(meeting, attendance_id, actor=current_user))
     return redirect(url_for("meetings.attendance", slug=slug, meeting_id=meeting_id))

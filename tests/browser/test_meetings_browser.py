@@ -4,23 +4,28 @@ an anonymous visitor finds the decision in the register, opens the notice, downl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 
+from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.register.models import Community
 from meetings.services import assembly_meetings_of, check_vote_may_open
 from proposals.models import Proposal
 from tests.browser.conftest import browser_login, screenshot
-from tests.meetings.helpers import build
+from tests.meetings.helpers import World, build
 from voting.services import cast_ballot, close_vote, open_vote
 
 pytestmark = pytest.mark.browser
 
 
-def _close_vote(world) -> None:  # noqa: ANN001
+def _close_vote(world: World) -> None:
     """The vote on the agenda's proposal: opened, two owners vote, closed (voting feature)."""
     db.session.rollback()  # drop this thread's stale read snapshot: the server wrote since
     proposal = db.session.get(Proposal, world.proposal.id)
@@ -35,8 +40,9 @@ def _close_vote(world) -> None:  # noqa: ANN001
     db.session.commit()
 
 
-def test_assembly_to_public_register(page, browser, live_server, ctx, make_community,  # noqa: ANN001
-                                     make_user) -> None:
+def test_assembly_to_public_register(page: Any, browser: Any, live_server: str, ctx: Flask,
+                                     make_community: Callable[..., Community],
+                                     make_user: Callable[..., User]) -> None:
     with ctx.test_request_context("/"):
         world = build(make_community, make_user)
     base = f"{live_server}/c/spj"
@@ -68,7 +74,8 @@ def test_assembly_to_public_register(page, browser, live_server, ctx, make_commu
     page.get_by_role("button", name="起草会议纪要").click()
     page.wait_for_load_state()
     text = page.input_value("textarea[name=text]")
-    assert "出席业主 2/4 人" in text and "同意：2 人" in text
+    assert "出席业主 2/4 人" in text
+    assert "同意：2 人" in text
     page.fill("textarea[name=text]", text.replace("由记录人补充：责任人、完成时限。",
                                                   "物业公司 30 日内完成施工招标。"))
     page.fill("input[name=note]", "补充后续事项")
@@ -91,9 +98,11 @@ def test_assembly_to_public_register(page, browser, live_server, ctx, make_commu
     visitor.get_by_role("link", name="电动车充电棚选址 表决结果公告").click()
     visitor.wait_for_load_state()
     assert visitor.locator("figure.qr svg").count() == 1
-    assert "通过" in visitor.content() and "492.25 m²" in visitor.content()
+    assert "表决结果：未通过" in visitor.content()  # two of four owners: no quorum
+    assert "492.25 m²" in visitor.content()
     screenshot(visitor, "meetings-notice")
     pdf = visitor.request.get(visitor.get_by_role("link", name="下载 PDF").get_attribute("href")
                               .replace("/c/", f"{live_server}/c/", 1))
-    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
     anonymous.close()

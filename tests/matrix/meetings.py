@@ -47,8 +47,8 @@ def noticed(world: World) -> dict[str, Any]:
     params = meeting(world)
     from meetings.models import Meeting
 
-    services.publish_notice(db.session.get(Meeting, params["meeting_id"]),
-                            actor=world.user("committee"))
+    services.publish_meeting_notice(db.session.get(Meeting, params["meeting_id"]),
+                                    actor=world.user("committee"))
     return params
 
 
@@ -98,8 +98,8 @@ MATRIX = [
           setup=meeting, data=lambda w, p: {"proposal_id": p["spare_id"]}),
     Route("meetings.agenda_remove", "POST",
           f"{C}/meetings/{{meeting_id}}/agenda/{{proposal_id}}/remove", STAFF, setup=meeting),
-    Route("meetings.notice_publish", "POST", f"{C}/meetings/{{meeting_id}}/notice", STAFF,
-          setup=meeting),
+    Route("meetings.meeting_notice_publish", "POST",
+          f"{C}/meetings/{{meeting_id}}/notice/publish", STAFF, setup=meeting),
     Route("meetings.meeting_held", "POST", f"{C}/meetings/{{meeting_id}}/held", STAFF,
           setup=noticed),
     Route("meetings.meeting_cancel", "POST", f"{C}/meetings/{{meeting_id}}/cancel", STAFF,
@@ -143,12 +143,12 @@ MATRIX = [
           setup=draft),
     Route("meetings.minutes_correct", "POST", f"{C}/minutes/{{minutes_id}}/correct", STAFF,
           setup=published),
-    Route("meetings.notice_from_proposal", "POST",
+    Route("meetings.result_notice_from_proposal", "POST",
           f"{C}/notices/from-proposal/{{proposal_id}}", STAFF, setup=closed,
           data={"objection_days": "5"}),
-    Route("meetings.notice_view", "GET", f"{C}/notices/{{notice_id}}", EVERYONE,
+    Route("meetings.result_notice", "GET", f"{C}/notices/{{notice_id}}", EVERYONE,
           setup=published),
-    Route("meetings.notice_pdf", "GET", f"{C}/notices/{{notice_id}}.pdf", EVERYONE,
+    Route("meetings.result_notice_pdf", "GET", f"{C}/notices/{{notice_id}}.pdf", EVERYONE,
           setup=published),
     Route("meetings.decisions", "GET", f"{C}/decisions", EVERYONE, setup=published),
     Route("meetings.decisions_feed", "GET", f"{C}/decisions.atom", EVERYONE, setup=published),

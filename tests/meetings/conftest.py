@@ -16,16 +16,17 @@ def rctx(ctx: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_membership_cache(app: Flask) -> None:
-    """Give every test request a fresh membership cache, as production's per-request `g` does.
+def _fresh_request_caches(app: Flask) -> None:
+    """Give every test request fresh per-request caches, as production's per-request `g` does.
 
-    The `ctx` fixture keeps one app context (and its `g`) open across the client's requests, and
-    `app.context.membership_of` caches per community on `g`: without this, a second user's
-    request in the same test would see the first user's membership.
+    The `ctx` fixture keeps one app context (and its `g`) open across the client's requests;
+    `app.context.membership_of` caches memberships and Flask-Babel the locale on `g`: without
+    this, a second request in the same test would see the first one's membership and language.
     """
     from flask import g
 
     def forget() -> None:
         g.pop("_memberships", None)
+        g.pop("_flask_babel", None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, forget)

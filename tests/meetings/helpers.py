@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from flask.testing import FlaskClient
 
 from app.accounts.models import User
 from app.db import utcnow
@@ -43,7 +46,8 @@ def make_proposal(community: Community, title: str = "电动车充电棚选址")
     return proposal
 
 
-def build(make_community, make_user, slug: str = "spj", name: str = "尚品居") -> World:  # noqa: ANN001
+def build(make_community: Callable[..., Community], make_user: Callable[..., User],
+          slug: str = "spj", name: str = "尚品居") -> World:
     """The standard world of these tests."""
     community = make_community(slug=slug, name=name)
     return World(
@@ -70,3 +74,10 @@ def closed_vote(world: World) -> Vote:
 def at(y: int, m: int, d: int, hh: int = 10) -> datetime:
     """A UTC moment (Beijing is UTC+8: 10:00 UTC is 18:00 the same day there)."""
     return datetime(y, m, d, hh, tzinfo=UTC)
+
+
+def token(client: FlaskClient, username: str) -> dict[str, str]:
+    """A bearer header for the user."""
+    body = client.post("/api/v1/auth/token",
+                       json={"username": username, "password": "password123"}).get_json()
+    return {"Authorization": f"Bearer {body['token']}"}

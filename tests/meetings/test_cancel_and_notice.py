@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.db import utcnow
 from app.extensions import db
+from app.register.models import Community
 from meetings import services
 from meetings.errors import MeetingError
 from meetings.models import Meeting, MeetingState
 from tests.factories import login
-from tests.meetings.helpers import at, build
+from tests.meetings.helpers import World, at, build
+
+MakeCommunity = Callable[..., Community]
+MakeUser = Callable[..., User]
 
 
-def _assembly(world, starts_at, title: str = "2037年第一次业主大会"):  # noqa: ANN001, ANN202
+def _assembly(world: World, starts_at: datetime, title: str = "2037年第一次业主大会") -> Meeting:
     meeting = services.schedule_meeting(world.community, kind="owners_assembly", title=title,
                                         starts_at=starts_at, place="会所二楼",
                                         actor=world.chair)
@@ -27,42 +37,51 @@ def _assembly(world, starts_at, title: str = "2037年第一次业主大会"):  #
 
 
 def test_cancel_meeting_needs_reason_is_audited_and_refused_twice(
-        rctx, make_community, make_user) -> None:  # noqa: ANN001
+        rctx: Flask, make_community: MakeCommunity, make_user: MakeUser) -> None:
     world = build(make_community, make_user)
     meeting = _assembly(world, utcnow() + timedelta(days=30))
     with pytest.raises(MeetingError) as blank:
         services.cancel_meeting(meeting, world.chair, "   ")
-    assert blank.value.code == "reason_required" and meeting.state == MeetingState.DRAFT
+    assert blank.value.code == "reason_required"
+    assert blank.value.field == "reason"
+    assert meeting.state == MeetingState.DRAFT
     services.cancel_meeting(meeting, world.chair, "场地临时不可用")
-    assert meeting.state == MeetingState.CANCELLED and meeting.cancel_reason == "场地临时不可用"
-    assert meeting.cancelled_at is not None and meeting.agenda  # nothing deleted
+    assert meeting.state == MeetingState.CANCELLED
+    assert meeting.cancel_reason == "场地临时不可用"
+    assert meeting.cancelled_at is not None
+    assert [item.proposal_id for item in meeting.agenda] == [world.proposal.id]  # kept
     entry = db.session.execute(select(AuditEntry).where(
         AuditEntry.action == "meeting.cancel")).scalar_one()
-    assert entry.target == f"meeting:{meeting.id}" and "场地临时不可用" in entry.details
+    assert entry.target == f"meeting:{meeting.id}"
+    assert "场地临时不可用" in entry.details
     with pytest.raises(MeetingError) as again:
         services.cancel_meeting(meeting, world.chair, "再次取消")
     assert again.value.code == "already_cancelled"
 
 
-def test_held_meeting_cannot_be_cancelled(rctx, make_community, make_user) -> None:  # noqa: ANN001
+def test_held_meeting_cannot_be_cancelled(rctx: Flask, make_community: MakeCommunity,
+                                          make_user: MakeUser) -> None:
     world = build(make_community, make_user)
     meeting = _assembly(world, utcnow() + timedelta(days=30))
-    services.publish_notice(meeting, actor=world.chair)
+    services.publish_meeting_notice(meeting, actor=world.chair)
     services.mark_held(meeting, actor=world.chair)
     with pytest.raises(MeetingError) as refused:
         services.cancel_meeting(meeting, world.chair, "太迟了")
-    assert refused.value.code == "already_held" and meeting.state == MeetingState.HELD
+    assert refused.value.code == "already_held"
+    assert meeting.state == MeetingState.HELD
 
 
-def test_cancelled_assembly_no_longer_gates_the_vote(rctx, make_community, make_user) -> None:  # noqa: ANN001
+def test_cancelled_assembly_no_longer_gates_the_vote(rctx: Flask, make_community: MakeCommunity,
+                                                     make_user: MakeUser) -> None:
     from voting.services.votes import open_vote
 
     world = build(make_community, make_user)
     meeting = _assembly(world, utcnow() + timedelta(days=20))
-    services.publish_notice(meeting, actor=world.chair)
+    services.publish_meeting_notice(meeting, actor=world.chair)
     closes = utcnow() + timedelta(days=25)
-    with pytest.raises(MeetingError):
+    with pytest.raises(MeetingError) as gated:
         services.check_vote_may_open(world.proposal, closes)
+    assert gated.value.code == "notice_period"
     services.cancel_meeting(meeting, world.chair, "改为书面征询")
     assert services.assembly_meetings_of(world.proposal) == []
     services.check_vote_may_open(world.proposal, closes)
@@ -71,12 +90,15 @@ def test_cancelled_assembly_no_longer_gates_the_vote(rctx, make_community, make_
 
 
 @pytest.fixture
-def noticed(client, make_community, make_user):  # noqa: ANN001, ANN201
-    """A published assembly notice (published 1 March 2037, meeting 20 March) and a draft."""
+def noticed(client: FlaskClient, clock: time_machine.Coordinates, make_community: MakeCommunity,
+            make_user: MakeUser) -> dict[str, int]:
+    """A published assembly notice (published 1 March 2037, meeting 20 March) and a draft;
+    the clock stays at the moment of publication."""
     with client.application.test_request_context("/"):
         world = build(make_community, make_user)
+        clock.move_to(at(2037, 3, 1))
         meeting = _assembly(world, at(2037, 3, 20, 1))
-        services.publish_notice(meeting, actor=world.chair, now=at(2037, 3, 1))
+        services.publish_meeting_notice(meeting, actor=world.chair)
         draft = services.schedule_meeting(world.community, kind="committee_meeting",
                                           title="业委会第三次会议", starts_at=at(2037, 4, 2, 6),
                                           place="", online_url="https://meet.example.org/x",
@@ -85,19 +107,21 @@ def noticed(client, make_community, make_user):  # noqa: ANN001, ANN201
         return {"id": meeting.id, "draft_id": draft.id, "proposal_id": world.proposal.id}
 
 
-def test_published_notice_is_public_and_complete(client, noticed) -> None:  # noqa: ANN001
+def test_published_notice_is_public_and_complete(client: FlaskClient,
+                                                 noticed: dict[str, int]) -> None:
     page = client.get(f"/c/spj/meetings/{noticed['id']}/notice")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "会议通知" in text and "2037年第一次业主大会" in text and "业主大会" in text
-    assert "2037年03月20日 09:00" in text  # Beijing time
-    assert "会所二楼" in text and "2037年03月01日 18:00" in text
-    assert "2037年03月17日" in text  # earliest lawful day: 15 full days 2-16 March
-    assert "电动车充电棚选址" in text and "表决规则" in text and "三分之二以上" in text
-    assert f"/c/spj/proposals/{noticed['proposal_id']}" in text and "<svg" in text
+    for expected in ("会议通知", "2037年第一次业主大会", "2037年03月20日 09:00",  # Beijing
+                     "会所二楼", "2037年03月01日 18:00",
+                     "2037年03月17日",  # earliest lawful day: 15 full days 2-16 March
+                     "电动车充电棚选址", "表决规则", "三分之二以上",
+                     f"/c/spj/proposals/{noticed['proposal_id']}", "<svg"):
+        assert expected in text, expected
 
 
-def test_draft_notice_only_for_the_committee(client, noticed) -> None:  # noqa: ANN001
+def test_draft_notice_only_for_the_committee(client: FlaskClient,
+                                             noticed: dict[str, int]) -> None:
     url = f"/c/spj/meetings/{noticed['draft_id']}/notice"
     assert client.get(url).status_code == 302  # anonymous: to the login page
     login(client, "spj-o1")
@@ -106,21 +130,25 @@ def test_draft_notice_only_for_the_committee(client, noticed) -> None:  # noqa: 
     client.post("/logout")
     login(client, "spj-chair")
     text = client.get(url).get_data(as_text=True)
-    assert "草稿" in text and "https://meet.example.org/x" in text
+    assert "草稿：通知尚未发布" in text
+    assert "https://meet.example.org/x" in text
 
 
-def test_notice_pdf_has_chinese_title_and_date(client, noticed, tmp_path) -> None:  # noqa: ANN001
+def test_notice_pdf_has_chinese_title_and_date(client: FlaskClient, noticed: dict[str, int],
+                                               tmp_path: Path) -> None:
     response = client.get(f"/c/spj/meetings/{noticed['id']}/notice.pdf")
-    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
     path = tmp_path / "notice.pdf"
     path.write_bytes(response.data)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
                           capture_output=True).stdout.decode("utf-8")
-    assert "2037年第一次业主大会" in text and "会议通知" in text
-    assert "2037年03月20日" in text
+    for expected in ("2037年第一次业主大会", "会议通知", "2037年03月20日"):
+        assert expected in text, expected
 
 
-def test_cancel_route_shows_cancelled_everywhere(client, noticed) -> None:  # noqa: ANN001
+def test_cancel_route_shows_cancelled_everywhere(client: FlaskClient,
+                                                noticed: dict[str, int]) -> None:
     mid = noticed["id"]
     login(client, "spj-chair")
     refused = client.post(f"/c/spj/meetings/{mid}/cancel", data={"reason": ""})
@@ -132,13 +160,15 @@ def test_cancel_route_shows_cancelled_everywhere(client, noticed) -> None:  # no
     assert db.session.get(Meeting, mid).state == MeetingState.CANCELLED
     assert "台风预警，改期" in client.get(f"/c/spj/meetings/{mid}").get_data(as_text=True)
     listing = client.get("/c/spj/meetings").get_data(as_text=True)
-    assert "已取消" in listing and "台风预警，改期" in listing
+    assert "已取消" in listing
+    assert "台风预警，改期" in listing
     client.post("/logout")
     public = client.get(f"/c/spj/meetings/{mid}/notice").get_data(as_text=True)
-    assert "本次会议已取消" in public and "台风预警，改期" in public
+    assert "本次会议已取消" in public
+    assert "台风预警，改期" in public
 
 
-def test_owner_cannot_cancel(client, noticed) -> None:  # noqa: ANN001
+def test_owner_cannot_cancel(client: FlaskClient, noticed: dict[str, int]) -> None:
     login(client, "spj-o1")
     response = client.post(f"/c/spj/meetings/{noticed['id']}/cancel", data={"reason": "x"})
     assert response.status_code == 403

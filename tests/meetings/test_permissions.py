@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from flask.testing import FlaskClient
 
+from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.register.models import Community
 from meetings import minutes as svc
 from meetings import result_notices, services
 from tests.factories import login
@@ -15,7 +19,8 @@ from tests.meetings.helpers import build, closed_vote
 
 
 @pytest.fixture
-def site(client, make_community, make_user):  # noqa: ANN001, ANN201
+def site(client: FlaskClient, make_community: Callable[..., Community],
+         make_user: Callable[..., User]) -> dict[str, int]:
     """尚品居 with a meeting, draft and published minutes, a notice; 金安 with its committee."""
     with client.application.test_request_context("/"):
         world = build(make_community, make_user)
@@ -34,7 +39,7 @@ def site(client, make_community, make_user):  # noqa: ANN001, ANN201
                 "p": world.proposal.id, "other_p": other.proposal.id}
 
 
-def _routes(s: dict) -> dict[str, list[tuple[str, str]]]:
+def _routes(s: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
     base = "/c/spj"
     committee_get = [("GET", f"{base}/meetings/new"),
                      ("GET", f"{base}/meetings/{s['m']}/attendance"),
@@ -45,7 +50,8 @@ def _routes(s: dict) -> dict[str, list[tuple[str, str]]]:
     committee_post = [
         ("POST", f"{base}/meetings/new"), ("POST", f"{base}/meetings/{s['m']}/agenda"),
         ("POST", f"{base}/meetings/{s['m']}/agenda/{s['p']}/remove"),
-        ("POST", f"{base}/meetings/{s['m']}/notice"), ("POST", f"{base}/meetings/{s['m']}/held"),
+        ("POST", f"{base}/meetings/{s['m']}/notice/publish"),
+        ("POST", f"{base}/meetings/{s['m']}/held"),
         ("POST", f"{base}/meetings/{s['m']}/attendance"),
         ("POST", f"{base}/meetings/{s['m']}/attendance/1/remove"),
         ("POST", f"{base}/meetings/{s['m']}/minutes"),
@@ -63,11 +69,11 @@ def _routes(s: dict) -> dict[str, list[tuple[str, str]]]:
     return {"committee": committee_get + committee_post, "members": members, "public": public}
 
 
-def _status(client, method: str, url: str) -> int:  # noqa: ANN001
+def _status(client: FlaskClient, method: str, url: str) -> int:
     return (client.get(url) if method == "GET" else client.post(url, data={})).status_code
 
 
-def test_anonymous(client, site) -> None:  # noqa: ANN001
+def test_anonymous(client: FlaskClient, site: dict[str, int]) -> None:
     routes = _routes(site)
     for method, url in routes["public"]:
         assert _status(client, method, url) == 200, url
@@ -77,7 +83,7 @@ def test_anonymous(client, site) -> None:  # noqa: ANN001
         assert "/login" in response.headers["Location"], url
 
 
-def test_owner_reads_but_never_manages(client, site) -> None:  # noqa: ANN001
+def test_owner_reads_but_never_manages(client: FlaskClient, site: dict[str, int]) -> None:
     login(client, "spj-o1")
     routes = _routes(site)
     for method, url in routes["public"] + routes["members"]:
@@ -86,7 +92,8 @@ def test_owner_reads_but_never_manages(client, site) -> None:  # noqa: ANN001
         assert _status(client, method, url) == 403, url
 
 
-def test_other_communitys_committee_never_gets_in(client, site) -> None:  # noqa: ANN001
+def test_other_communitys_committee_never_gets_in(client: FlaskClient,
+                                                   site: dict[str, int]) -> None:
     login(client, "jax-chair")
     routes = _routes(site)
     for method, url in routes["committee"] + routes["members"]:
@@ -97,7 +104,7 @@ def test_other_communitys_committee_never_gets_in(client, site) -> None:  # noqa
     assert client.post(f"/c/jax/notices/from-proposal/{site['p']}").status_code == 404
 
 
-def test_committee_gets_in(client, site) -> None:  # noqa: ANN001
+def test_committee_gets_in(client: FlaskClient, site: dict[str, int]) -> None:
     login(client, "spj-chair")
     routes = _routes(site)
     for method, url in routes["public"] + routes["members"] + routes["committee"][:6]:
