@@ -29,16 +29,14 @@ from voting.services.common import VotingError, require_open
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
-def store_document(community: Community, data: bytes) -> str:
-    """Check a signed mandate (PDF or image, by content) and store it with the transaction;
-    returns its path relative to the upload folder."""
+def check_document(data: bytes) -> str:
+    """The content type of a signed mandate (a PDF or an image of at most 10 MB, recognised
+    by its content), or a 422 refusal."""
     content_type = storage.sniff_type(data[:storage.SNIFF_BYTES]) if data else None
     if not data or len(data) > MAX_DOCUMENT_BYTES or content_type is None:
         raise VotingError("invalid_document", N_("委托书必须是不超过 10 MB 的 PDF 或图片"),
                           status=422, field="document")
-    relative = storage.new_name(f"mandates/{community.id}", content_type)
-    storage.store(relative, data)
-    return relative
+    return content_type
 
 
 def document_type(mandate: ProxyMandate) -> str | None:
@@ -112,17 +110,18 @@ def create_mandate(community: Community, actor: User, mandator: Owner, holder: U
     if _active_count(holder, community, condition) >= community.proxy_limit:
         raise VotingError("proxy_limit", N_("一位代理人最多只能接受 %(n)s 份委托"),
                           field="holder", n=community.proxy_limit)
+    relative = storage.new_name(f"mandates/{community.id}", check_document(document))
     mandate = ProxyMandate(
         community_id=community.id, vote_id=getattr(vote, "id", None), valid_from=valid_from,
         valid_until=valid_until, mandator_id=mandator.id, holder_id=holder.id,
-        document_path=store_document(community, document), created_by_id=actor.id,
-        created_at=utcnow())
+        document_path=relative, created_by_id=actor.id, created_at=utcnow())
+    db.session.add(mandate)
     try:
-        with db.session.begin_nested():
-            db.session.add(mandate)
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:  # another active mandate for this owner and vote won the race
         raise VotingError("mandate_exists", N_("这位业主在此期间已有有效的委托")) from None
+    # the signed mandate (personal data) is in place only once this transaction commits
+    storage.store(relative, document)
     record_event("proxy.create", actor=actor, community_id=community.id,
                  target=f"mandate:{mandate.id}",
                  details={"mandator": mandator.owner_ref, "holder": holder.username,

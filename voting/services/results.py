@@ -238,7 +238,9 @@ def ballot_page(vote: Vote, page: object = 1, per_page: int = BALLOTS_PER_PAGE) 
     statement = (select(Ballot).join(Ballot.elector).options(contains_eager(Ballot.elector))
                  .where(Ballot.vote_id == vote.id).order_by(VoteElector.unit_labels, Ballot.id))
     result = paginate(statement, page, per_page)
-    return BallotPage([_listed(b) for b in result.items], result.page, max(result.pages, 1),
+    if not result.pages:  # no ballots: one empty page
+        return BallotPage([], 1, 1, 0)
+    return BallotPage([_listed(b) for b in result.items], result.page, result.pages,
                       result.total or 0)
 
 
