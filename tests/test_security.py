@@ -158,6 +158,8 @@ def _url_args(rule: Rule, slug: str) -> dict[str, object]:
             values[arg] = slug
         elif converter == "AnyConverter":
             values[arg] = sorted(rule._converters[arg].items)[0]
+        elif converter == "IdConverter":  # ids start at 1 (app.ids): 0 is a 404 before CSRF
+            values[arg] = 1
         elif converter in {"IntegerConverter", "NumberConverter", "FloatConverter"}:
             values[arg] = 0
         else:

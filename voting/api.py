@@ -281,26 +281,29 @@ BODY_REFUSALS = {"s400": "invalid_json (not JSON, a NUL byte, nested too deep)",
 NOT_FOUND = "not_found (no such vote, or the caller is not a member of its community)"
 
 
-def _load_vote(vote_id: int) -> tuple[Vote, Membership]:
-    """The vote and the caller's membership, or 404; a due vote is closed first."""
+def _vote_and_member(vote_id: int) -> tuple[Vote, Membership] | None:
+    """The vote and the caller's current membership in its community, in one round trip."""
     user = api_user()
     row = db.session.execute(
         select(Vote, Membership).join(Membership, and_(
             Membership.community_id == Vote.community_id,
             Membership.user_id == (user.id if user is not None else None)))
         .where(Vote.id == vote_id)
-    ).first()  # the vote and the caller's membership in one round trip
-    if row is None:
-        raise NotFound("not_found", N_("没有这个表决"))
-    vote, member = row
-    if vote.state == VoteState.OPEN and vote.closes_at <= utcnow():
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def _load_vote(vote_id: int) -> tuple[Vote, Membership]:
+    """The vote and the caller's membership, or 404; a due vote is closed first."""
+    loaded = _vote_and_member(vote_id)
+    due = (loaded is not None and loaded[0].state == VoteState.OPEN
+           and loaded[0].closes_at <= utcnow())
+    if due:
         write_during_read(lambda: get_vote(vote_id))  # the documented read that writes
-        closed = db.session.get_one(Vote, vote_id)
-        again = membership_of(user, closed.proposal.community)
-        if again is None:
-            raise NotFound("not_found", N_("没有这个表决"))
-        return closed, again
-    return vote, member
+        loaded = _vote_and_member(vote_id)
+    if loaded is None:
+        raise NotFound("not_found", N_("没有这个表决"))
+    return loaded
 
 
 def vote_access(view: F) -> F:

@@ -209,3 +209,23 @@ def test_result_after_close_counts_area_and_headcount(make_community: Callable[.
     assert option_a["passed"] is False
     assert "按面积参与率 59.32%，低于三分之二" in data["outcome"]["reasons"]
     assert data["adjusted"]["label"] == "non_voters_with_majority"
+
+
+def test_the_services_send_their_domain_events(world: World, app: Flask) -> None:
+    """Opening, a ballot, a paper ballot and closing each send their signal, to this app."""
+    from app import signals
+
+    heard: list[tuple[str, dict[str, object]]] = []
+    receivers = []  # blinker keeps weak references: hold the receivers for the test
+    for name in ("vote_opened", "ballot_recorded", "vote_closed"):
+        def receiver(sender: Flask, name: str = name, **payload: object) -> None:
+            heard.append((name, payload))
+        receivers.append(receiver)
+        getattr(signals, name).connect_via(app)(receiver)
+    vote = open_for(world)
+    ballot = cast_ballot(vote, world.owner1, {})
+    close_vote(vote, world.committee)
+    assert [name for name, _ in heard] == ["vote_opened", "ballot_recorded", "vote_closed"]
+    assert heard[1][1] == {"vote": vote, "ballot": ballot, "channel": "electronic",
+                           "actor": world.owner1, "proxy": None}
+    assert heard[2][1] == {"vote": vote, "actor": world.committee}

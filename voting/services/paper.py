@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import signals
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.db import utcnow
@@ -65,6 +66,8 @@ def enter_paper_ballot(vote: Vote, actor: User, ballot_no: str, owner_ref: str,
                  target=f"vote:{vote.id}",
                  details={"ballot_no": ballot_no, "owner_ref": elector.owner_ref,
                           "blank": blank, "conflict": conflict})
+    signals.emit(signals.ballot_recorded, vote=vote, ballot=result, channel=Channel.PAPER,
+                 actor=actor, proxy=None)
     return result
 
 

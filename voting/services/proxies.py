@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app import storage
+from app import signals, storage
 from app.accounts.models import Membership, User
 from app.audit.services import record_event
 from app.db import utcnow
@@ -126,6 +126,7 @@ def create_mandate(community: Community, actor: User, mandator: Owner, holder: U
                  target=f"mandate:{mandate.id}",
                  details={"mandator": mandator.owner_ref, "holder": holder.username,
                           "vote_id": mandate.vote_id})
+    signals.emit(signals.mandate_granted, mandate=mandate, actor=actor)
     return mandate
 
 
@@ -142,6 +143,7 @@ def revoke_mandate(mandate: ProxyMandate, actor: User) -> ProxyMandate:
     record_event("proxy.revoke", actor=actor, community_id=mandate.community_id,
                  target=f"mandate:{mandate.id}", details={})
     db.session.flush()
+    signals.emit(signals.mandate_revoked, mandate=mandate, actor=actor)
     return mandate
 
 
