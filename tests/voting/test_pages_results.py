@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask.testing import FlaskClient
+from time_machine import Traveller
 
 from app.accounts.models import User
+from app.db import utcnow
 from app.extensions import db
 from app.register.models import Community
 from tests.factories import HEADER, count_queries
@@ -117,10 +120,6 @@ def _big_vote(make_community: Callable[..., Community], make_user: Callable[...,
     committee = make_user(f"{slug}-committee", community, "committee")
     proposal = make_proposal(community)
     a, b = [o.id for o in proposal.options]
-    from datetime import timedelta
-
-    from app.db import utcnow
-
     vote = open_vote(proposal, committee, "approve_each", utcnow() + timedelta(days=1))
     for n in range(1, owners + 1):
         enter_paper_ballot(vote, committee, f"P{n}", f"x{n}",
@@ -165,3 +164,17 @@ def test_result_page_in_english(world: World, as_user: AsUser) -> None:
     page = html(client.get(_url(world, vote, "results")))
     assert "Result: failed" in page and "Share of participating area" in page
     assert "Participation by area 100.00%, reaches two thirds" in page
+
+
+def test_a_due_vote_is_closed_when_its_page_is_read(world: World, as_user: AsUser,
+                                                   clock: Traveller) -> None:
+    """The one read that writes: past its closing time the results page closes the vote."""
+    vote = open_for(world, hours=1)
+    _vote_everyone(world, vote)
+    clock.shift(timedelta(hours=2))
+    page = html(as_user("owner1").get(_url(world, vote, "results")))
+    assert "结果：未通过" in page
+    db.session.expire_all()
+    closed = db.session.get_one(Vote, vote.id)
+    assert (closed.state.value, closed.closed_by_id, closed.closed_at) == (
+        "closed", None, closed.closes_at)
