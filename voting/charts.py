@@ -7,17 +7,21 @@ the pages show the exact numbers in a table beside it. Lengths are computed exac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from markupsafe import Markup, escape
 
-from voting.counting import format_percent
+from app.i18n import format_percent as percent
+from voting.counting import Side
 
 WIDTH = 480
-COLORS = {"agree": "#2f7d32", "oppose": "#c62828", "abstain": "#9e9e9e", "other": "#d7dde5"}
+COLORS = {Side.AGREE: "#2f7d32", Side.OPPOSE: "#c62828", Side.ABSTAIN: "#9e9e9e"}
+#: the rest of the bar: participants who count for none of the three sides of this option
+OTHER = "#d7dde5"
+REACHED, SHORT = "#2f7d32", "#e0a100"
 TRACK = "#e8ebef"
 
 
@@ -34,19 +38,12 @@ def _px(share: Fraction, width: int = WIDTH) -> str:
     return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def percent(part: int | Decimal, whole: int | Decimal, boundary: Fraction | None = None) -> str:
-    """part / whole as "61.20%" (exact, half-up), "—" when whole is 0."""
-    if not whole:
-        return "—"
-    return format_percent(part, whole, boundary)
-
-
 def progress_bar(uid: str, label: str, part: int | Decimal, whole: int | Decimal,
                  marker: Fraction, marker_label: str, reached: bool) -> Markup:
     """A horizontal progress bar of part/whole with a marker line at the required share."""
     share = _share(part, whole)
     pct = percent(part, whole, marker)
-    color = COLORS["agree"] if reached else "#e0a100"
+    color = REACHED if reached else SHORT
     mx = _px(marker)
     title = f"{label}: {pct}（{marker_label}）"
     return Markup(
@@ -73,7 +70,7 @@ class BarRow:
 
 
 def option_bars(uid: str, title: str, rows: Sequence[BarRow], threshold: Fraction,
-                threshold_label: str, side_labels: dict[str, str]) -> Markup:
+                threshold_label: str, side_labels: Mapping[Side, str]) -> Markup:
     """Stacked bars (agree / oppose / abstain as shares of participation), one per dimension,
     with a marker at the approval threshold."""
     row_height = 46
@@ -85,14 +82,14 @@ def option_bars(uid: str, title: str, rows: Sequence[BarRow], threshold: Fractio
         top = index * row_height
         words.append(f"{row.label}: " + "，".join(
             f"{side_labels[s]} {percent(getattr(row, s), row.whole, threshold)}"
-            for s in ("agree", "oppose", "abstain")))
+            for s in Side))
         parts.append(f'<text x="0" y="{top + 12}" font-size="12">{escape(row.label)} '
-                     f'{escape(side_labels["agree"])} '
+                     f'{escape(side_labels[Side.AGREE])} '
                      f'{escape(percent(row.agree, row.whole, threshold))}</text>')
         parts.append(f'<rect x="0" y="{top + 18}" width="{WIDTH}" height="16" '
-                     f'fill="{COLORS["other"]}"/>')
+                     f'fill="{OTHER}"/>')
         start = Fraction(0)
-        for side in ("agree", "oppose", "abstain"):
+        for side in Side:
             share = _share(getattr(row, side), row.whole)
             if share:
                 parts.append(f'<rect x="{_px(start)}" y="{top + 18}" width="{_px(share)}" '

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from app.extensions import db
+from app.uow import unit_of_work
 
 votes_cli = AppGroup("votes", help="Manage owner votes.")
 
@@ -15,8 +15,8 @@ def close_due_command() -> None:
     """Close every open vote whose closing time has passed (for cron)."""
     from voting.services import close_due_votes
 
-    closed = close_due_votes()
-    db.session.commit()
-    for vote in closed:
-        click.echo(f"closed vote {vote.id} (proposal {vote.proposal_id})")
+    with unit_of_work():
+        closed = [(vote.id, vote.proposal_id) for vote in close_due_votes()]
+    for vote_id, proposal_id in closed:
+        click.echo(f"closed vote {vote_id} (proposal {proposal_id})")
     click.echo(f"{len(closed)} vote(s) closed")

@@ -1,13 +1,14 @@
 """Voting forms: open a vote, ballots per method, paper ballots, mandates, conflicts, receipts.
 
 No database lookups: the vote's options come from the view. Ballot forms are built per vote
-(`ballot_form`), one field per option, and turn their data into the API's choices shape.
+(`ballot_form`, `paper_ballot_form`) from the fields its voting method describes, and turn
+their data into the API's choices shape through the method.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,21 +26,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.forms import as_choices
-
-METHODS = ("approve_each", "single_choice", "ranked")
-SIDES = ("agree", "oppose", "abstain")
+from app.i18n import lang_code
+from app.law import text
+from voting.counting import METHODS, FormField, VotingMethod, get_method
 
 
 def method_choices() -> list[SelectChoice]:
-    """The voting methods in the UI language."""
-    return as_choices([("approve_each", _l("逐项表决：每个方案同意 / 反对 / 弃权")),
-            ("single_choice", _l("单选：选一个方案，或反对全部、弃权")),
-            ("ranked", _l("排序：给方案排先后（咨询性，Schulze 方法）"))])
-
-
-def side_choices() -> list[SelectChoice]:
-    """Agree, oppose, abstain."""
-    return as_choices([("agree", _l("同意")), ("oppose", _l("反对")), ("abstain", _l("弃权"))])
+    """The voting methods of the registry, as offered when a vote opens, in the UI language."""
+    lang = lang_code()
+    return as_choices((m.name, text(m.summary, lang)) for m in METHODS.values())
 
 
 class ConfirmForm(FlaskForm):
@@ -49,24 +44,26 @@ class ConfirmForm(FlaskForm):
 class OpenVoteForm(FlaskForm):
     """Open a vote: method and closing time (local time of the community)."""
 
-    method = RadioField(_l("表决方式"), choices=method_choices, default="approve_each",
+    method = RadioField(_l("表决方式"), choices=method_choices, default=next(iter(METHODS)),
                         validators=[InputRequired(message=_l("请选择表决方式"))])
     closes_at = DateTimeLocalField(_l("截止时间（北京时间）"), format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired(message=_l("请填写截止时间"))])
 
 
 class ChoicesMixin:
-    """Fields `opt_<id>` / `choice` / `rank_<id>` of a ballot, and their value as choices."""
+    """The fields of a ballot as its voting method describes them, and their value as choices.
 
-    method: str = "approve_each"
+    `ballot_form` sets `method`, `option_ids`, `field_names` and `hint` on the built class.
+    """
+
+    method: VotingMethod[Any]
     option_ids: tuple[int, ...] = ()
+    field_names: tuple[str, ...] = ()
+    hint: str | None = None
 
     def choice_fields(self) -> list[Any]:
-        """The per-option fields (or the single choice field), in option order."""
-        if self.method == "single_choice":
-            return [self["choice"]]  # type: ignore[index]
-        prefix = "opt_" if self.method == "approve_each" else "rank_"
-        return [self[f"{prefix}{i}"] for i in self.option_ids]  # type: ignore[index]
+        """The method's fields, in order."""
+        return [self[name] for name in self.field_names]  # type: ignore[index]
 
     def has_choices(self) -> bool:
         """Whether anything was chosen."""
@@ -74,54 +71,39 @@ class ChoicesMixin:
 
     def choices_value(self) -> dict[str, Any]:
         """The choices in API.md's shape."""
-        if self.method == "single_choice":
-            value = self["choice"].data  # type: ignore[index]
-            return {"option": value if value in ("oppose_all", "abstain") else int(value)}
-        if self.method == "approve_each":
-            return {str(i): self[f"opt_{i}"].data for i in self.option_ids  # type: ignore[index]
-                    if self[f"opt_{i}"].data in SIDES}  # type: ignore[index]
-        ranks: dict[int, list[int]] = {}
-        for option_id in self.option_ids:
-            rank = self[f"rank_{option_id}"].data  # type: ignore[index]
-            if rank:
-                ranks.setdefault(int(rank), []).append(option_id)
-        return {"ranking": [ranks[r] for r in sorted(ranks)]}
+        data = {name: self[name].data for name in self.field_names}  # type: ignore[index]
+        return self.method.choices_from_form(data, self.option_ids)
 
 
 def choices_to_data(method: str, choices: Mapping[str, Any] | None) -> dict[str, Any]:
     """Form data that shows a stored ballot's choices (to change it)."""
     if not choices:
         return {}
-    if method == "single_choice":
-        return {"choice": str(choices.get("option", ""))}
-    if method == "approve_each":
-        return {f"opt_{k}": v for k, v in choices.items()}
-    data: dict[str, Any] = {}
-    for index, group in enumerate(choices.get("ranking", []), start=1):
-        for option_id in group:
-            data[f"rank_{option_id}"] = str(index)
-    return data
+    return dict(get_method(method).form_data(choices))
 
 
-def _choice_attrs(method: str, options: Sequence[tuple[int, str]],
+def _field(spec: FormField, required: bool) -> Any:
+    """A WTForms field for one field the voting method describes."""
+    choices = as_choices(spec.choices)
+    if spec.widget == "select":
+        return SelectField(spec.label, choices=choices, default="")
+    validators = ([InputRequired(message=spec.required)] if required and spec.required
+                  else [Optional()])
+    return RadioField(spec.label, choices=choices, validators=validators)
+
+
+def _choice_attrs(method: VotingMethod[Any], options: Sequence[tuple[int, str]],
                   required: bool) -> dict[str, Any]:
-    """The per-option fields of a ballot for this method."""
-    need = ([InputRequired(message=_l("请选择同意、反对或弃权"))] if required else [Optional()])
-    attrs: dict[str, Any] = {"method": method, "option_ids": tuple(i for i, _ in options)}
-    if method == "approve_each":
-        for option_id, title in options:
-            attrs[f"opt_{option_id}"] = RadioField(title, choices=side_choices, validators=need)
-    elif method == "single_choice":
-        choices = [(str(i), t) for i, t in options]
-        choices += [("oppose_all", _l("反对全部方案")), ("abstain", _l("弃权"))]
-        attrs["choice"] = RadioField(
-            _l("你的选择"), choices=as_choices(choices),
-            validators=[InputRequired(message=_l("请选择一个方案，或反对全部、弃权"))]
-            if required else [Optional()])
-    else:
-        ranks = [("", _l("不排"))] + [(str(n), str(n)) for n in range(1, len(options) + 1)]
-        for option_id, title in options:
-            attrs[f"rank_{option_id}"] = SelectField(title, choices=as_choices(ranks), default="")
+    """The class attributes of a ballot form: the method's fields and what reads them."""
+    lang = lang_code()
+    specs = method.form_fields(options, lang)
+    attrs: dict[str, Any] = {
+        "method": method, "option_ids": tuple(i for i, _ in options),
+        "field_names": tuple(spec.name for spec in specs),
+        "hint": text(method.hint, lang) if method.hint else None,
+    }
+    for spec in specs:
+        attrs[spec.name] = _field(spec, required)
     return attrs
 
 
@@ -129,10 +111,10 @@ class BallotForm(ChoicesMixin, FlaskForm):
     """An electronic ballot (the owner's own, or a mandator's on the proxy screen)."""
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """A ranked ballot must rank at least one option."""
+        """A ballot whose method needs a choice must make one."""
         ok = super().validate(extra_validators)
-        if ok and self.method == "ranked" and not self.has_choices():
-            self.choice_fields()[0].errors = [_l("请至少给一个方案排上名次")]
+        if ok and self.method.nothing_chosen and not self.has_choices():
+            self.choice_fields()[0].errors = [text(self.method.nothing_chosen, lang_code())]
             return False
         return ok
 
@@ -158,16 +140,31 @@ class PaperBallotForm(ChoicesMixin, FlaskForm):
         return ok
 
 
-def ballot_form(method: str, options: Sequence[tuple[int, str]], *, paper: bool = False,
-                prefix: str = "", data: Mapping[str, Any] | None = None,
-                formdata: Any = None) -> BallotForm | PaperBallotForm:
-    """A ballot form for this vote's method and options."""
-    base = PaperBallotForm if paper else BallotForm
-    cls = type(base.__name__, (base,), _choice_attrs(method, options, required=not paper))
+F = TypeVar("F", BallotForm, PaperBallotForm)
+
+
+def _build(base: type[F], method: str, options: Sequence[tuple[int, str]], *, required: bool,
+           prefix: str = "", data: Mapping[str, Any] | None = None,
+           formdata: Any = None) -> F:
+    """A form of `base` with the fields the vote's method describes for its options."""
+    cls = type(base.__name__, (base,), _choice_attrs(get_method(method), options, required))
     kwargs: dict[str, Any] = {"prefix": prefix, "data": dict(data or {})}
     if formdata is not None:
         kwargs["formdata"] = formdata
-    return cls(**kwargs)
+    form: F = cls(**kwargs)
+    return form
+
+
+def ballot_form(method: str, options: Sequence[tuple[int, str]], *, prefix: str = "",
+                data: Mapping[str, Any] | None = None, formdata: Any = None) -> BallotForm:
+    """An electronic ballot form for this vote's method and options."""
+    return _build(BallotForm, method, options, required=True, prefix=prefix, data=data,
+                  formdata=formdata)
+
+
+def paper_ballot_form(method: str, options: Sequence[tuple[int, str]]) -> PaperBallotForm:
+    """A paper ballot form for this vote's method and options (no choice is required)."""
+    return _build(PaperBallotForm, method, options, required=False)
 
 
 class ResolveConflictForm(FlaskForm):

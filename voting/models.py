@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,7 +54,6 @@ class ConflictKept(enum.StrEnum):
 
 
 
-
 class Vote(Model):
     """An owner vote on one proposal, with the electorate frozen when it opened."""
 
@@ -62,7 +62,7 @@ class Vote(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), unique=True)
-    #: a name of the counting registry: approve_each | single_choice | ranked
+    #: a name of the counting registry (`voting.counting.METHODS`)
     method: Mapped[str] = mapped_column(String(32))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     #: the proposal's option ids when the vote opened
@@ -113,6 +113,13 @@ class ProxyMandate(Model):
     """A written authorisation: an owner lets a person vote for them in one vote or a period."""
 
     __tablename__ = "proxy_mandate"
+    __table_args__ = (
+        # one active (unrevoked) mandate per owner and vote; periods are serialised by a lock
+        # on the mandator's owner row (`voting.services.proxies`), which an index cannot do
+        Index("uq_proxy_mandate_active_vote", "vote_id", "mandator_id", unique=True,
+              postgresql_where=text("revoked_at IS NULL AND vote_id IS NOT NULL"),
+              sqlite_where=text("revoked_at IS NULL AND vote_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)

@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from app.accounts.models import Role
 from app.permissions import MemberLike, is_member, is_staff
+
+#: the roles whose membership, linked to a register owner, votes for that owner; a member
+#: demoted to resident keeps the link but no longer votes (the current role decides)
+VOTING_ROLES = frozenset({Role.OWNER, Role.COMMITTEE, Role.ADMIN})
 
 
 class VoteLike(Protocol):
     """What the predicates read of a vote."""
 
-    community_id: int
-    state: object
+    @property
+    def community_id(self) -> int:
+        """The vote's community."""
+
+    @property
+    def state(self) -> object:
+        """Open or closed."""
 
 
 class CommunityLike(Protocol):
@@ -48,6 +58,11 @@ def can_resolve_conflict(member: MemberLike | None) -> bool:
     return is_staff(member)
 
 
+def votes_as_owner(member: MemberLike | None) -> bool:
+    """The membership votes for its linked owner: linked, and its current role may vote."""
+    return member is not None and member.owner_id is not None and member.role in VOTING_ROLES
+
+
 def can_cast_ballot(member: MemberLike | None) -> bool:
     """Any member may try: an owner for themselves, anyone for their mandators (checked later)."""
     return is_member(member)
@@ -72,7 +87,8 @@ def can_export_ballots(member: MemberLike | None) -> bool:
 
 
 def can_manage_mandates(member: MemberLike | None, mandator_owner_id: int) -> bool:
-    """An owner authorises proxies for themselves; the committee records any owner's mandate."""
+    """An owner who votes authorises proxies for themselves; the committee records any owner's
+    mandate."""
     if is_staff(member):
         return True
-    return member is not None and member.owner_id == mandator_owner_id
+    return votes_as_owner(member) and member is not None and member.owner_id == mandator_owner_id

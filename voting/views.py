@@ -7,19 +7,34 @@ Proxies: mandates and the holder's screen (`views_proxy`). Results, inspection (
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from app.i18n import lang_code
+from app.law import text
 from voting import views_committee, views_proxy, views_results  # noqa: F401
-from voting.views_base import bp, choice_lines
+from voting.counting import get_method, side_choices
+from voting.views_base import bp
 from voting.views_owner import vote_panel
 
 
 def method_label(method: str) -> str:
-    """A voting method's name in the UI language."""
-    from flask_babel import gettext as _
-
-    return {"approve_each": _("逐项表决"), "single_choice": _("单选"),
-            "ranked": _("排序（Schulze）")}.get(method, method)
+    """A voting method's name in the UI language (the method's own label)."""
+    return text(get_method(method).label, lang_code())
 
 
-JINJA_GLOBALS = {"vote_choice_lines": choice_lines, "vote_method_label": method_label}
+def choice_lines(method: str, choices: Mapping[str, Any] | None, blank: bool,
+                 titles: Mapping[int, str]) -> list[str]:
+    """A stored ballot's choices in words, one line per option or group (the method's words)."""
+    return get_method(method).describe_ballot(choices, blank, titles, lang_code())
+
+
+def sides() -> tuple[tuple[str, str], ...]:
+    """(value, word) of agree, oppose, abstain in the UI language."""
+    return side_choices(lang_code())
+
+
+JINJA_GLOBALS: dict[str, Callable[..., Any]] = {
+    "vote_choice_lines": choice_lines, "vote_method_label": method_label, "vote_sides": sides}
 
 __all__ = ["JINJA_GLOBALS", "bp", "vote_panel"]

@@ -5,20 +5,27 @@ vote and reads the result by area and by headcount."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
+from playwright.sync_api import Page
+
+from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.register.models import Community
 from proposals.models import Proposal, ProposalOption, ProposalState
 from tests.browser.conftest import browser_login, screenshot
 from tests.voting.voting_helpers import PDF
+from voting.models import Vote
 from voting.services import create_mandate, open_vote
 
 SHED_A = "A 方案：东侧绿地建充电棚"
 SHED_B = "B 方案：地面车位改建"
 
 
-def _charging_shed_vote(make_community, make_user):  # noqa: ANN001, ANN202
+def _charging_shed_vote(make_community: Callable[..., Community], make_user: Callable[..., User]
+                        ) -> tuple[Community, Proposal, Vote, User]:
     """The 尚品居 register, the charging-shed proposal with two options, an open vote."""
     community = make_community()
     committee = make_user("weiyuan", community, "committee")
@@ -43,8 +50,9 @@ def _charging_shed_vote(make_community, make_user):  # noqa: ANN001, ANN202
     return community, proposal, vote, owner
 
 
-def test_vote_receipt_proxy_paper_close_and_result(page, phone_page, live_server,  # noqa: ANN001
-                                                    make_community, make_user) -> None:
+def test_vote_receipt_proxy_paper_close_and_result(
+        page: Page, phone_page: Page, live_server: str,
+        make_community: Callable[..., Community], make_user: Callable[..., User]) -> None:
     community, proposal, vote, _owner = _charging_shed_vote(make_community, make_user)
     a, b = [o.id for o in proposal.options]
     slug = community.slug

@@ -12,6 +12,7 @@ from typing import Any
 
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import utc_to_local
 from tests.matrix import MEMBERS, OWNER, RESIDENT, STAFF, Route, World
 from tests.matrix.voting import (
     _agree,
@@ -22,7 +23,6 @@ from tests.matrix.voting import (
     with_conflict,
 )
 from voting.services import create_mandate
-from voting.views_base import utc_to_local
 
 PDF = b"%PDF-1.4\n% signed mandate\n"
 OWNERS_AND_STAFF = frozenset({OWNER}) | STAFF

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.factories import login
 
@@ -25,8 +26,12 @@ def fresh_request_globals(app: Flask) -> None:
         g.pop("api_user", None)
 
 
+#: a factory of signed-in test clients (None: an anonymous one)
+AsUser = Callable[[str | None], FlaskClient]
+
+
 @pytest.fixture
-def as_user(app: Flask) -> Iterator:
+def as_user(app: Flask) -> Iterator[AsUser]:
     """A factory of signed-in test clients, one per username."""
 
     def factory(username: str | None) -> FlaskClient:
@@ -38,6 +43,6 @@ def as_user(app: Flask) -> Iterator:
     yield factory
 
 
-def html(response) -> str:  # noqa: ANN001
+def html(response: TestResponse) -> str:
     """The response body as text."""
     return response.get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.errors import DomainError
 from voting.counting import (
     BALLOT_ERROR_CODES,
     METHODS,
@@ -64,7 +65,7 @@ def test_approve_each_rejects(choices: object, code: str) -> None:
         APPROVE.validate_choices(choices, IDS)
     assert caught.value.code == code
     assert code in BALLOT_ERROR_CODES
-    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, DomainError) and caught.value.status == 422
 
 
 def test_single_choice_validation() -> None:

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from decimal import Decimal as D
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -240,8 +241,12 @@ def test_result_option_lookup() -> None:
         result.option(8)
 
 
-def test_counting_package_imports_only_the_standard_library_and_itself() -> None:
-    """The rules stay pure: no Flask, no SQLAlchemy, nothing of the app (checked statically)."""
+#: what the counting core may import besides the standard library: the pure law and error
+PURE_KERNEL = ("app.law", "app.errors")
+
+
+def test_counting_package_imports_only_the_standard_library_the_law_and_itself() -> None:
+    """The rules stay pure: no Flask, no SQLAlchemy, only the law of `app.law` (static check)."""
     import ast
     import sys
     from pathlib import Path
@@ -261,5 +266,20 @@ def test_counting_package_imports_only_the_standard_library_and_itself() -> None
             else:
                 continue
             for module in modules:
+                if module.startswith(PURE_KERNEL):
+                    continue
                 top = module.split(".")[0]
                 assert top in sys.stdlib_module_names, f"{path.name} imports {module}"
+
+
+def test_importing_the_counting_core_loads_no_flask_and_no_database() -> None:
+    """`import voting.counting` in a fresh interpreter leaves Flask and SQLAlchemy unloaded."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, voting.counting; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'flask', 'flask_babel', 'sqlalchemy', 'werkzeug', 'jinja2'}))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]"

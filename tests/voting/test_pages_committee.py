@@ -9,25 +9,26 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.extensions import db
 from tests.voting import pages_support as support
-from tests.voting.voting_helpers import open_for
+from tests.voting.pages_support import AsUser
+from tests.voting.voting_helpers import World, open_for
 from voting.models import Ballot, BallotConflict, Channel, Vote, VoteState
 
 as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
 
 
-def _url(world, vote, page: str) -> str:  # noqa: ANN001
+def _url(world: World, vote: Vote, page: str) -> str:
     return f"/c/{world.community.slug}/votes/{vote.id}/{page}"
 
 
-def _paper(world, vote, **fields: str) -> dict[str, str]:  # noqa: ANN001
+def _paper(world: World, vote: Vote, **fields: str) -> dict[str, str]:
     a, b = world.option_ids
     data = {"ballot_no": "P001", "owner_ref": "o2", f"opt_{a}": "agree", f"opt_{b}": "oppose"}
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_open_converts_local_time_and_freezes_the_electorate(world, as_user) -> None:  # noqa: ANN001
+def test_open_converts_local_time_and_freezes_the_electorate(world: World, as_user: AsUser) -> None:
     client = as_user("committee")
     url = f"/c/{world.community.slug}/proposals/{world.proposal.id}/vote/new"
     assert "截止时间（北京时间）" in html(client.get(url))
@@ -40,7 +41,7 @@ def test_open_converts_local_time_and_freezes_the_electorate(world, as_user) -> 
     assert "2099" in desk and "20:00" in desk  # shown in local time again
 
 
-def test_open_refuses_bad_input_with_form_errors(world, as_user) -> None:  # noqa: ANN001
+def test_open_refuses_bad_input_with_form_errors(world: World, as_user: AsUser) -> None:
     client = as_user("committee")
     url = f"/c/{world.community.slug}/proposals/{world.proposal.id}/vote/new"
     missing = client.post(url, data={"method": "approve_each", "closes_at": ""})
@@ -56,7 +57,7 @@ def test_open_refuses_bad_input_with_form_errors(world, as_user) -> None:  # noq
     assert again.status_code == 400 and "只有讨论中的议题可以开始表决" in html(again)
 
 
-def test_paper_ballot_records_the_entering_user(world, as_user) -> None:  # noqa: ANN001
+def test_paper_ballot_records_the_entering_user(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     client = as_user("committee")
     response = client.post(_url(world, vote, "paper"), data=_paper(world, vote))
@@ -68,7 +69,7 @@ def test_paper_ballot_records_the_entering_user(world, as_user) -> None:  # noqa
     assert "纸质票 P001 已录入" in page and "<td>o2</td>" in page
 
 
-def test_repeated_number_or_owner_is_a_clear_form_error(world, as_user) -> None:  # noqa: ANN001
+def test_repeated_number_or_owner_is_a_clear_form_error(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     client = as_user("committee")
     client.post(_url(world, vote, "paper"), data=_paper(world, vote))
@@ -85,7 +86,7 @@ def test_repeated_number_or_owner_is_a_clear_form_error(world, as_user) -> None:
     assert len(db.session.execute(select(Ballot)).scalars().all()) == 1
 
 
-def test_blank_or_choices_but_not_neither_nor_both(world, as_user) -> None:  # noqa: ANN001
+def test_blank_or_choices_but_not_neither_nor_both(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     client = as_user("committee")
     neither = client.post(_url(world, vote, "paper"), data={"ballot_no": "P1", "owner_ref": "o2"})
@@ -100,7 +101,7 @@ def test_blank_or_choices_but_not_neither_nor_both(world, as_user) -> None:  # n
     assert ballot.blank and ballot.choices is None
 
 
-def test_conflict_is_shown_and_resolved_with_a_reason(world, as_user) -> None:  # noqa: ANN001
+def test_conflict_is_shown_and_resolved_with_a_reason(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     as_user("owner1").post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree",
@@ -129,7 +130,7 @@ def test_conflict_is_shown_and_resolved_with_a_reason(world, as_user) -> None:  
     assert "本人到场确认纸质票" in html(client.get(_url(world, vote, "conflicts")))
 
 
-def test_close_early_then_export_csv_for_audit(world, as_user) -> None:  # noqa: ANN001
+def test_close_early_then_export_csv_for_audit(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     client = as_user("committee")
     client.post(_url(world, vote, "paper"), data=_paper(world, vote))

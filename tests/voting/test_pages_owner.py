@@ -9,15 +9,16 @@ from sqlalchemy import select
 from app.extensions import db
 from app.register.models import VoteChangePolicy
 from tests.voting import pages_support as support
-from tests.voting.voting_helpers import open_for
-from voting.models import Ballot, BallotRevision
+from tests.voting.pages_support import AsUser
+from tests.voting.voting_helpers import World, open_for
+from voting.models import Ballot, BallotRevision, Vote
 from voting.services import close_vote
 
 as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
 
 
-def _url(world, vote, page: str) -> str:  # noqa: ANN001
+def _url(world: World, vote: Vote, page: str) -> str:
     return f"/c/{world.community.slug}/votes/{vote.id}/{page}"
 
 
@@ -27,11 +28,11 @@ def checked(page: str, name: str, value: str) -> bool:
                for tag in re.findall(rf'<input[^>]*name="{name}"[^>]*>', page))
 
 
-def _ballots(vote) -> list[Ballot]:  # noqa: ANN001
+def _ballots(vote: Vote) -> list[Ballot]:
     return list(db.session.execute(select(Ballot).where(Ballot.vote_id == vote.id)).scalars())
 
 
-def test_panel_on_the_proposal_page_shows_the_ballot_form(world, as_user) -> None:  # noqa: ANN001
+def test_panel_on_the_proposal_page_shows_the_ballot_form(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     page = html(as_user("owner1").get(f"/c/{world.community.slug}/proposals/{world.proposal.id}"))
@@ -41,7 +42,7 @@ def test_panel_on_the_proposal_page_shows_the_ballot_form(world, as_user) -> Non
     assert "投票后，表决结束前仍可更改" in page
 
 
-def test_cast_gives_a_receipt_that_checks_as_counted(world, as_user) -> None:  # noqa: ANN001
+def test_cast_gives_a_receipt_that_checks_as_counted(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     client = as_user("owner1")
@@ -61,7 +62,8 @@ def test_cast_gives_a_receipt_that_checks_as_counted(world, as_user) -> None:  #
     assert "查无此回执" in unknown
 
 
-def test_a_missing_choice_is_a_form_error_and_nothing_is_stored(world, as_user) -> None:  # noqa: ANN001
+def test_a_missing_choice_is_a_form_error_and_nothing_is_stored(world: World,
+                                                                as_user: AsUser) -> None:
     vote = open_for(world)
     a, _b = world.option_ids
     response = as_user("owner1").post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree"})
@@ -72,7 +74,7 @@ def test_a_missing_choice_is_a_form_error_and_nothing_is_stored(world, as_user) 
     assert _ballots(vote) == []
 
 
-def test_a_forged_value_is_refused_without_a_500(world, as_user) -> None:  # noqa: ANN001
+def test_a_forged_value_is_refused_without_a_500(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     response = as_user("owner1").post(_url(world, vote, "ballot"),
@@ -81,7 +83,8 @@ def test_a_forged_value_is_refused_without_a_500(world, as_user) -> None:  # noq
     assert _ballots(vote) == []
 
 
-def test_change_keeps_history_and_the_old_receipt_is_superseded(world, as_user) -> None:  # noqa: ANN001
+def test_change_keeps_history_and_the_old_receipt_is_superseded(world: World,
+                                                                as_user: AsUser) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     client = as_user("owner1")
@@ -98,7 +101,7 @@ def test_change_keeps_history_and_the_old_receipt_is_superseded(world, as_user) 
     assert "已被更改" in check
 
 
-def test_co_owner_sees_who_voted_and_when(world, as_user) -> None:  # noqa: ANN001
+def test_co_owner_sees_who_voted_and_when(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     as_user("coa").post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree",
@@ -108,7 +111,8 @@ def test_co_owner_sees_who_voted_and_when(world, as_user) -> None:  # noqa: ANN0
     assert "更改投票" in page  # the community allows changes
 
 
-def test_final_policy_shows_no_form_and_refuses_a_second_ballot(world, as_user) -> None:  # noqa: ANN001
+def test_final_policy_shows_no_form_and_refuses_a_second_ballot(world: World,
+                                                                as_user: AsUser) -> None:
     world.community.vote_change = VoteChangePolicy.FINAL
     db.session.commit()
     vote = open_for(world)
@@ -124,7 +128,7 @@ def test_final_policy_shows_no_form_and_refuses_a_second_ballot(world, as_user) 
     assert _ballots(vote)[0].choices[str(a)] == "agree"
 
 
-def test_single_choice_offers_oppose_all_and_abstain(world, as_user) -> None:  # noqa: ANN001
+def test_single_choice_offers_oppose_all_and_abstain(world: World, as_user: AsUser) -> None:
     vote = open_for(world, "single_choice")
     a, _b = world.option_ids
     client = as_user("owner1")
@@ -138,7 +142,7 @@ def test_single_choice_offers_oppose_all_and_abstain(world, as_user) -> None:  #
     assert _ballots(vote)[0].choices == {"option": "oppose_all"}
 
 
-def test_ranked_ballot_uses_rank_selects(world, as_user) -> None:  # noqa: ANN001
+def test_ranked_ballot_uses_rank_selects(world: World, as_user: AsUser) -> None:
     vote = open_for(world, "ranked")
     a, b = world.option_ids
     client = as_user("owner1")
@@ -153,7 +157,7 @@ def test_ranked_ballot_uses_rank_selects(world, as_user) -> None:  # noqa: ANN00
     assert _ballots(vote)[0].choices == {"ranking": [sorted([a, b])]}
 
 
-def test_closed_vote_refuses_the_ballot_on_the_page(world, as_user) -> None:  # noqa: ANN001
+def test_closed_vote_refuses_the_ballot_on_the_page(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     close_vote(vote, world.committee)
     db.session.commit()
@@ -164,7 +168,7 @@ def test_closed_vote_refuses_the_ballot_on_the_page(world, as_user) -> None:  # 
     assert _ballots(vote) == []
 
 
-def test_receipt_form_needs_a_code(world, as_user) -> None:  # noqa: ANN001
+def test_receipt_form_needs_a_code(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     response = as_user("resident").post(_url(world, vote, "receipt"), data={"code": ""})
     assert response.status_code == 400 and "请填写回执码" in html(response)

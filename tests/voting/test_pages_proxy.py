@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
+from app.accounts.models import User
 from app.extensions import db
+from app.register.models import Community
 from tests.voting import pages_support as support
-from tests.voting.voting_helpers import PDF, open_for
-from voting.models import Ballot, ProxyMandate
+from tests.voting.pages_support import AsUser
+from tests.voting.voting_helpers import PDF, World, open_for
+from voting.models import Ballot, ProxyMandate, Vote
 
 as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
 
 
-def _url(world, vote, page: str) -> str:  # noqa: ANN001
+def _url(world: World, vote: Vote, page: str) -> str:
     return f"/c/{world.community.slug}/votes/{vote.id}/{page}"
 
 
-def _authorise(client, world, vote, holder: str = "resident", document: bytes = PDF,  # noqa: ANN001
-               **extra: str):  # noqa: ANN003, ANN202
+def _authorise(client: FlaskClient, world: World, vote: Vote, holder: str = "resident",
+               document: bytes = PDF, **extra: str) -> TestResponse:
     data = {"holder": holder, "scope": "vote",
             "document": (io.BytesIO(document), "mandate.pdf"), **extra}
     return client.post(_url(world, vote, "mandates"), data=data,
@@ -31,7 +37,7 @@ def _mandates() -> list[ProxyMandate]:
     return list(db.session.execute(select(ProxyMandate).order_by(ProxyMandate.id)).scalars())
 
 
-def test_owner_authorises_a_holder_with_a_signed_mandate(world, as_user) -> None:  # noqa: ANN001
+def test_owner_authorises_a_holder_with_a_signed_mandate(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     client = as_user("coa")
     assert "签字的委托书" in html(client.get(_url(world, vote, "mandates")))
@@ -43,11 +49,14 @@ def test_owner_authorises_a_holder_with_a_signed_mandate(world, as_user) -> None
     assert "resident" in page and "撤销" in page
     document = as_user("resident").get(f"/c/{world.community.slug}/mandates/{mandate.id}/document")
     assert document.status_code == 200 and document.data.startswith(b"%PDF")
+    assert document.mimetype == "application/pdf"
+    assert document.headers["Content-Disposition"] == (
+        f"attachment; filename=mandate-{mandate.id}.pdf")
     assert as_user("owner1").get(
         f"/c/{world.community.slug}/mandates/{mandate.id}/document").status_code == 403
 
 
-def test_bad_mandates_are_form_errors(world, as_user) -> None:  # noqa: ANN001
+def test_bad_mandates_are_form_errors(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     client = as_user("coa")
     not_pdf = _authorise(client, world, vote, document=b"just text, not signed")
@@ -62,7 +71,9 @@ def test_bad_mandates_are_form_errors(world, as_user) -> None:  # noqa: ANN001
     assert _mandates() == []
 
 
-def test_proxy_limit_is_enforced_on_the_page(make_community, make_user, as_user) -> None:  # noqa: ANN001
+def test_proxy_limit_is_enforced_on_the_page(make_community: Callable[..., Community],
+                                             make_user: Callable[..., User],
+                                             as_user: AsUser) -> None:
     from tests.voting.voting_helpers import build_world
 
     w = build_world(make_community, make_user, proxy_limit=1)
@@ -72,7 +83,7 @@ def test_proxy_limit_is_enforced_on_the_page(make_community, make_user, as_user)
     assert second.status_code == 400 and "一位代理人最多只能接受 1 份委托" in html(second)
 
 
-def test_revoke_before_use_but_not_after(world, as_user) -> None:  # noqa: ANN001
+def test_revoke_before_use_but_not_after(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     coa = as_user("coa")
@@ -92,7 +103,7 @@ def test_revoke_before_use_but_not_after(world, as_user) -> None:  # noqa: ANN00
     assert _mandates()[1].revoked_at is None
 
 
-def test_holder_casts_for_two_mandators_on_one_screen(world, as_user) -> None:  # noqa: ANN001
+def test_holder_casts_for_two_mandators_on_one_screen(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     _authorise(as_user("coa"), world, vote)
@@ -118,3 +129,22 @@ def test_holder_casts_for_two_mandators_on_one_screen(world, as_user) -> None:  
     stranger = as_user("owner1").post(_url(world, vote, f"proxy/{m_o2.id}"),
                                       data={f"m{m_o2.id}-opt_{a}": "oppose"})
     assert stranger.status_code == 403
+
+
+def test_a_mandate_is_downloaded_with_the_extension_of_its_content(world: World,
+                                                                   as_user: AsUser) -> None:
+    """A PDF that hides HTML comes back as a PDF attachment under a name the server chose."""
+    vote = open_for(world)
+    client = as_user("coa")
+    polyglot = b"%PDF-1.4\n<html><script>alert(1)</script></html>"
+    response = client.post(_url(world, vote, "mandates"), data={
+        "holder": "resident", "scope": "vote",
+        "document": (io.BytesIO(polyglot), "polyglot.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    [mandate] = _mandates()
+    assert mandate.document_path.endswith(".pdf")
+    document = client.get(f"/c/{world.community.slug}/mandates/{mandate.id}/document")
+    assert document.mimetype == "application/pdf"
+    assert document.headers["Content-Disposition"] == (
+        f"attachment; filename=mandate-{mandate.id}.pdf")
+    assert "html" not in document.headers["Content-Disposition"]

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
+from flask.testing import FlaskClient
+from time_machine import Traveller
+
+from app.accounts.models import User
+from app.db import utcnow
 from app.extensions import db
+from app.register.models import Community
 from tests.factories import HEADER, count_queries
 from tests.voting import pages_support as support
-from tests.voting.voting_helpers import build_world, make_proposal, open_for
+from tests.voting.pages_support import AsUser
+from tests.voting.voting_helpers import World, build_world, make_proposal, open_for
+from voting.models import Vote
 from voting.services import cast_ballot, close_vote, enter_paper_ballot, open_vote
 
 as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
 
 
-def _url(world, vote, page: str) -> str:  # noqa: ANN001
+def _url(world: World, vote: Vote, page: str) -> str:
     return f"/c/{world.community.slug}/votes/{vote.id}/{page}"
 
 
-def _vote_everyone(world, vote) -> None:  # noqa: ANN001
+def _vote_everyone(world: World, vote: Vote) -> None:
     """o1 agrees to A and opposes B, o2 agrees to both, o3 opposes A, the developer is blank."""
     a, b = world.option_ids
     cast_ballot(vote, world.owner1, {str(a): "agree", str(b): "oppose"})
@@ -28,7 +37,7 @@ def _vote_everyone(world, vote) -> None:  # noqa: ANN001
     db.session.commit()
 
 
-def test_while_open_only_turnout_is_shown(world, as_user) -> None:  # noqa: ANN001
+def test_while_open_only_turnout_is_shown(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     _vote_everyone(world, vote)
     page = html(as_user("resident").get(_url(world, vote, "results")))
@@ -38,14 +47,14 @@ def test_while_open_only_turnout_is_shown(world, as_user) -> None:  # noqa: ANN0
     assert "各方案得票" not in page and "占参与面积" not in page and "方案A" not in page
 
 
-def test_after_close_both_dimensions_threshold_and_reasons(world, as_user) -> None:  # noqa: ANN001
+def test_after_close_both_dimensions_threshold_and_reasons(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     _vote_everyone(world, vote)
     close_vote(vote, world.committee)
     db.session.commit()
     page = html(as_user("owner1").get(_url(world, vote, "results")))
     assert "结果：未通过" in page
-    assert "不少于四分之三" in page or "四分之三" in page  # matter 7: the threshold in words
+    assert "需参与表决的专有部分面积和人数均达到四分之三同意" in page  # matter 7, in words
     assert "占参与人数" in page and "占参与面积" in page
     assert "50.00%" in page  # A: 2 of 4 agree by headcount
     assert "56.78%" in page  # A: 279.50 of 492.25 m² agree by area
@@ -55,8 +64,9 @@ def test_after_close_both_dimensions_threshold_and_reasons(world, as_user) -> No
     assert "从众计票" not in page
 
 
-def test_follow_majority_shows_the_adjusted_count_beside(make_community, make_user,  # noqa: ANN001
-                                                          as_user) -> None:
+def test_follow_majority_shows_the_adjusted_count_beside(make_community: Callable[..., Community],
+                                                         make_user: Callable[..., User],
+                                                         as_user: AsUser) -> None:
     w = build_world(make_community, make_user)
     w.community.follow_majority = True
     db.session.commit()
@@ -70,7 +80,7 @@ def test_follow_majority_shows_the_adjusted_count_beside(make_community, make_us
     assert page.index("严格计票") < page.index("从众计票（仅供参考）")
 
 
-def test_ranked_shows_schulze_order_and_pairwise_matrix(world, as_user) -> None:  # noqa: ANN001
+def test_ranked_shows_schulze_order_and_pairwise_matrix(world: World, as_user: AsUser) -> None:
     vote = open_for(world, "ranked")
     a, b = world.option_ids
     cast_ballot(vote, world.owner1, {"ranking": [[b], [a]]})
@@ -85,7 +95,7 @@ def test_ranked_shows_schulze_order_and_pairwise_matrix(world, as_user) -> None:
     assert '<td class="num">2</td>' in page and '<td class="num">1</td>' in page
 
 
-def test_inspection_lists_units_and_areas_never_names(world, as_user) -> None:  # noqa: ANN001
+def test_inspection_lists_units_and_areas_never_names(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     _vote_everyone(world, vote)
     assert as_user("owner1").get(_url(world, vote, "ballots")).status_code == 403  # open
@@ -101,7 +111,8 @@ def test_inspection_lists_units_and_areas_never_names(world, as_user) -> None:  
     assert as_user("committee").get(_url(world, vote, "ballots")).status_code == 200
 
 
-def _big_vote(make_community, make_user, slug: str, owners: int):  # noqa: ANN001, ANN202
+def _big_vote(make_community: Callable[..., Community], make_user: Callable[..., User], slug: str,
+              owners: int) -> tuple[Community, Vote]:
     """A community of `owners` single-flat owners, a closed vote where all of them voted."""
     rows = "".join(f"1栋,{n},88.5,registry,residence,delivered,x{n},业主{n},\n"
                    for n in range(1, owners + 1))
@@ -109,10 +120,6 @@ def _big_vote(make_community, make_user, slug: str, owners: int):  # noqa: ANN00
     committee = make_user(f"{slug}-committee", community, "committee")
     proposal = make_proposal(community)
     a, b = [o.id for o in proposal.options]
-    from datetime import timedelta
-
-    from app.db import utcnow
-
     vote = open_vote(proposal, committee, "approve_each", utcnow() + timedelta(days=1))
     for n in range(1, owners + 1):
         enter_paper_ballot(vote, committee, f"P{n}", f"x{n}",
@@ -122,7 +129,7 @@ def _big_vote(make_community, make_user, slug: str, owners: int):  # noqa: ANN00
     return community, vote
 
 
-def _statements(client, url: str) -> int:  # noqa: ANN001
+def _statements(client: FlaskClient, url: str) -> int:
     """How many SQL statements one GET of the page runs."""
     client.get(url)  # warm up
     with count_queries() as seen:
@@ -131,7 +138,8 @@ def _statements(client, url: str) -> int:  # noqa: ANN001
     return len(seen)
 
 
-def test_query_count_does_not_grow_with_ballots(make_community, make_user,  # noqa: ANN001
+def test_query_count_does_not_grow_with_ballots(make_community: Callable[..., Community],
+                                                make_user: Callable[..., User],
                                                 as_user: Callable) -> None:
     counts = {}
     for slug, owners in (("small", 10), ("large", 300)):
@@ -146,7 +154,7 @@ def test_query_count_does_not_grow_with_ballots(make_community, make_user,  # no
     assert "1栋-" in page and 'aria-current="page">3<' in page
 
 
-def test_result_page_in_english(world, as_user) -> None:  # noqa: ANN001
+def test_result_page_in_english(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     _vote_everyone(world, vote)
     close_vote(vote, world.committee)
@@ -156,3 +164,17 @@ def test_result_page_in_english(world, as_user) -> None:  # noqa: ANN001
     page = html(client.get(_url(world, vote, "results")))
     assert "Result: failed" in page and "Share of participating area" in page
     assert "Participation by area 100.00%, reaches two thirds" in page
+
+
+def test_a_due_vote_is_closed_when_its_page_is_read(world: World, as_user: AsUser,
+                                                   clock: Traveller) -> None:
+    """The one read that writes: past its closing time the results page closes the vote."""
+    vote = open_for(world, hours=1)
+    _vote_everyone(world, vote)
+    clock.shift(timedelta(hours=2))
+    page = html(as_user("owner1").get(_url(world, vote, "results")))
+    assert "结果：未通过" in page
+    db.session.expire_all()
+    closed = db.session.get_one(Vote, vote.id)
+    assert (closed.state.value, closed.closed_by_id, closed.closed_at) == (
+        "closed", None, closed.closes_at)

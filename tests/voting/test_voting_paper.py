@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from tests.voting.voting_helpers import open_for
+from tests.voting.voting_helpers import World, open_for
 from voting.models import Ballot, BallotConflict, BallotRevision, Channel
 from voting.services import (
     VotingError,
@@ -21,11 +23,11 @@ from voting.services import (
 )
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model: Any) -> int:
     return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def test_paper_ballot_records_the_entering_user_and_counts(world) -> None:  # noqa: ANN001
+def test_paper_ballot_records_the_entering_user_and_counts(world: World) -> None:
     vote = open_for(world)
     a, _ = world.option_ids
     ballot = enter_paper_ballot(vote, world.committee, "001", "developer", {str(a): "agree"})
@@ -37,7 +39,7 @@ def test_paper_ballot_records_the_entering_user_and_counts(world) -> None:  # no
     assert "ballot.paper_enter" in actions
 
 
-def test_blank_paper_ballot_participates_and_abstains(world) -> None:  # noqa: ANN001
+def test_blank_paper_ballot_participates_and_abstains(world: World) -> None:
     vote = open_for(world)
     enter_paper_ballot(vote, world.committee, "7", "o1", blank=True)
     close_vote(vote, world.committee)
@@ -48,7 +50,7 @@ def test_blank_paper_ballot_participates_and_abstains(world) -> None:  # noqa: A
     assert option.agree.headcount == 0
 
 
-def test_repeated_ballot_number_or_owner_is_refused(world) -> None:  # noqa: ANN001
+def test_repeated_ballot_number_or_owner_is_refused(world: World) -> None:
     vote = open_for(world)
     enter_paper_ballot(vote, world.committee, "001", "o1", {})
     with pytest.raises(VotingError) as same_no:
@@ -67,7 +69,7 @@ def test_repeated_ballot_number_or_owner_is_refused(world) -> None:  # noqa: ANN
     assert _count(Ballot.__table__) == 1
 
 
-def test_paper_after_electronic_is_held_not_merged(world) -> None:  # noqa: ANN001
+def test_paper_after_electronic_is_held_not_merged(world: World) -> None:
     vote = open_for(world)
     a, _ = world.option_ids
     electronic = cast_ballot(vote, world.owner1, {str(a): "agree"})
@@ -86,7 +88,7 @@ def test_paper_after_electronic_is_held_not_merged(world) -> None:  # noqa: ANN0
     assert third.value.code in {"duplicate_owner", "conflict_pending"}
 
 
-def test_resolving_keeps_the_chosen_ballot_and_voids_the_other(world) -> None:  # noqa: ANN001
+def test_resolving_keeps_the_chosen_ballot_and_voids_the_other(world: World) -> None:
     vote = open_for(world)
     a, _ = world.option_ids
     paper = enter_paper_ballot(vote, world.committee, "011", "o2", {str(a): "oppose"})
@@ -112,7 +114,7 @@ def test_resolving_keeps_the_chosen_ballot_and_voids_the_other(world) -> None:  
     assert vote_result(vote).options[0].agree.headcount == 1
 
 
-def test_keeping_the_counted_ballot_voids_the_held_one(world) -> None:  # noqa: ANN001
+def test_keeping_the_counted_ballot_voids_the_held_one(world: World) -> None:
     vote = open_for(world)
     cast_ballot(vote, world.owner1, {})
     held = enter_paper_ballot(vote, world.committee, "012", "o1", blank=True)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
+from time_machine import Traveller
 
+from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.db import utcnow
 from app.extensions import db
+from app.register.models import Community
 from proposals.models import ProposalState
-from tests.voting.voting_helpers import build_world, make_proposal, open_for
+from tests.voting.voting_helpers import World, build_world, make_proposal, open_for
 from voting.models import Ballot, BallotChoice, BallotRevision, Vote, VoteElector, VoteState
 from voting.services import (
     VotingError,
@@ -26,10 +31,9 @@ from voting.services import (
     result_payload,
     vote_result,
 )
-from voting.services import common as common_services
 
 
-def test_open_freezes_the_electorate_and_moves_the_proposal(world) -> None:  # noqa: ANN001
+def test_open_freezes_the_electorate_and_moves_the_proposal(world: World) -> None:
     vote = open_for(world)
     assert vote.state == VoteState.OPEN
     assert world.proposal.state == ProposalState.VOTING
@@ -44,7 +48,8 @@ def test_open_freezes_the_electorate_and_moves_the_proposal(world) -> None:  # n
                               .where(AuditEntry.action == "vote.open")).scalar_one() == 1
 
 
-def test_open_respects_scope_and_parking_setting(make_community, make_user) -> None:  # noqa: ANN001
+def test_open_respects_scope_and_parking_setting(make_community: Callable[..., Community],
+        make_user: Callable[..., User]) -> None:
     community = make_community(parking_area="excluded")
     committee = make_user("c", community, "committee")
     proposal = make_proposal(community, scope=["1栋", "P"])
@@ -52,7 +57,7 @@ def test_open_respects_scope_and_parking_setting(make_community, make_user) -> N
     assert (vote.headcount, vote.area_m2) == (2, Decimal("279.50"))  # o1 + o2; parking excluded
 
 
-def test_open_only_from_deliberation_with_a_known_method(world) -> None:  # noqa: ANN001
+def test_open_only_from_deliberation_with_a_known_method(world: World) -> None:
     with pytest.raises(VotingError) as bad_method:
         open_vote(world.proposal, world.committee, "borda", utcnow() + timedelta(days=1))
     assert bad_method.value.status == 422
@@ -65,7 +70,7 @@ def test_open_only_from_deliberation_with_a_known_method(world) -> None:  # noqa
     assert again.value.code == "invalid_state"
 
 
-def test_cast_gives_a_receipt_and_one_choice_row_per_option(world) -> None:  # noqa: ANN001
+def test_cast_gives_a_receipt_and_one_choice_row_per_option(world: World) -> None:
     vote = open_for(world)
     a, b = world.option_ids
     ballot = cast_ballot(vote, world.owner1, {str(a): "agree"})
@@ -80,7 +85,7 @@ def test_cast_gives_a_receipt_and_one_choice_row_per_option(world) -> None:  # n
     ({"1": "maybe"}, "unknown_option"),
     ("agree", "invalid_choice"),
 ])
-def test_bad_choices_are_422(world, choices, code) -> None:  # noqa: ANN001
+def test_bad_choices_are_422(world: World, choices: object, code: str) -> None:
     vote = open_for(world)
     if code == "unknown_option" and "1" in choices:
         choices = {str(world.option_ids[0]): "maybe"}
@@ -90,14 +95,14 @@ def test_bad_choices_are_422(world, choices, code) -> None:  # noqa: ANN001
     assert (error.value.status, error.value.code) == (422, code)
 
 
-def test_outside_the_electorate_is_403(world) -> None:  # noqa: ANN001
+def test_outside_the_electorate_is_403(world: World) -> None:
     vote = open_for(world)
     with pytest.raises(VotingError) as error:
         cast_ballot(vote, world.outsider, {})
     assert (error.value.status, error.value.code) == (403, "not_in_electorate")
 
 
-def test_co_owners_share_one_ballot_and_see_who_voted(world) -> None:  # noqa: ANN001
+def test_co_owners_share_one_ballot_and_see_who_voted(world: World) -> None:
     vote = open_for(world)
     a, _ = world.option_ids
     cast_ballot(vote, world.coowner_a, {str(a): "agree"})
@@ -111,7 +116,7 @@ def test_co_owners_share_one_ballot_and_see_who_voted(world) -> None:  # noqa: A
     assert db.session.execute(select(func.count(BallotRevision.id))).scalar_one() == 1
 
 
-def test_changing_keeps_history_and_supersedes_the_receipt(world) -> None:  # noqa: ANN001
+def test_changing_keeps_history_and_supersedes_the_receipt(world: World) -> None:
     vote = open_for(world)
     a, _ = world.option_ids
     first = cast_ballot(vote, world.owner1, {str(a): "agree"}).receipt
@@ -126,7 +131,8 @@ def test_changing_keeps_history_and_supersedes_the_receipt(world) -> None:  # no
     assert side.scalar_one() == "oppose"
 
 
-def test_final_policy_refuses_a_second_ballot(make_community, make_user) -> None:  # noqa: ANN001
+def test_final_policy_refuses_a_second_ballot(make_community: Callable[..., Community],
+        make_user: Callable[..., User]) -> None:
     world = build_world(make_community, make_user, vote_change="final")
     vote = open_for(world)
     cast_ballot(vote, world.coowner_a, {})
@@ -136,7 +142,7 @@ def test_final_policy_refuses_a_second_ballot(make_community, make_user) -> None
     assert (error.value.status, error.value.code) == (409, "ballot_final")
 
 
-def test_closed_vote_refuses_ballots_and_moves_the_proposal(world) -> None:  # noqa: ANN001
+def test_closed_vote_refuses_ballots_and_moves_the_proposal(world: World) -> None:
     vote = open_for(world)
     close_vote(vote, world.committee)
     db.session.commit()
@@ -145,28 +151,28 @@ def test_closed_vote_refuses_ballots_and_moves_the_proposal(world) -> None:  # n
     with pytest.raises(VotingError) as error:
         cast_ballot(vote, world.owner1, {})
     assert (error.value.status, error.value.code) == (409, "vote_closed")
-    with pytest.raises(VotingError):
+    with pytest.raises(VotingError) as again:
         close_vote(vote, world.committee)
+    assert again.value.code == "vote_closed"
 
 
-def test_a_due_vote_is_closed_on_read_and_by_the_command(world, monkeypatch) -> None:  # noqa: ANN001
+def test_a_due_vote_is_closed_on_read_and_by_the_command(world: World,
+                                                         clock: Traveller) -> None:
     vote = open_for(world, hours=1)
-    later = utcnow() + timedelta(hours=2)
-    monkeypatch.setattr(common_services, "now", lambda: later)
-    from voting.services import votes as vote_services
-    monkeypatch.setattr(vote_services, "now", lambda: later)
-    with pytest.raises(VotingError):
+    clock.shift(timedelta(hours=2))
+    with pytest.raises(VotingError) as due:
         cast_ballot(vote, world.owner1, {})  # due: refused even before it is closed
+    assert (due.value.status, due.value.code) == (409, "vote_closed")
     assert get_vote(vote.id).state == VoteState.CLOSED
     assert vote.closed_by_id is None and vote.closed_at == vote.closes_at
     db.session.commit()
     assert close_due_votes() == []
 
 
-def test_close_due_command_closes_due_votes(world, app, monkeypatch) -> None:  # noqa: ANN001
+def test_close_due_command_closes_due_votes(world: World, app: Flask,
+                                            clock: Traveller) -> None:
     vote = open_for(world, hours=1)
-    from voting.services import votes as vote_services
-    monkeypatch.setattr(vote_services, "now", lambda: utcnow() + timedelta(hours=2))
+    clock.shift(timedelta(hours=2))
     result = app.test_cli_runner().invoke(args=["votes", "close-due"])
     assert result.exit_code == 0, result.output
     assert "1 vote(s) closed" in result.output
@@ -174,7 +180,7 @@ def test_close_due_command_closes_due_votes(world, app, monkeypatch) -> None:  #
     assert db.session.get(Vote, vote.id).state == VoteState.CLOSED
 
 
-def test_result_while_open_shows_only_turnout(world) -> None:  # noqa: ANN001
+def test_result_while_open_shows_only_turnout(world: World) -> None:
     vote = open_for(world)
     cast_ballot(vote, world.owner1, {})
     payload = result_payload(vote)
@@ -183,7 +189,8 @@ def test_result_while_open_shows_only_turnout(world) -> None:  # noqa: ANN001
     assert payload["participation"] == {"headcount": 1, "area_m2": "179.50", "quorum_met": False}
 
 
-def test_result_after_close_counts_area_and_headcount(make_community, make_user) -> None:  # noqa: ANN001
+def test_result_after_close_counts_area_and_headcount(make_community: Callable[..., Community],
+        make_user: Callable[..., User]) -> None:
     world = build_world(make_community, make_user)
     world.community.follow_majority = True
     db.session.commit()
@@ -200,5 +207,25 @@ def test_result_after_close_counts_area_and_headcount(make_community, make_user)
     assert option_a["agree"] == {"headcount": 2, "area_m2": "279.50"}
     assert option_a["oppose"] == {"headcount": 1, "area_m2": "12.50"}
     assert option_a["passed"] is False
-    assert any("三分之二" in r for r in data["outcome"]["reasons"])
+    assert "按面积参与率 59.32%，低于三分之二" in data["outcome"]["reasons"]
     assert data["adjusted"]["label"] == "non_voters_with_majority"
+
+
+def test_the_services_send_their_domain_events(world: World, app: Flask) -> None:
+    """Opening, a ballot, a paper ballot and closing each send their signal, to this app."""
+    from app import signals
+
+    heard: list[tuple[str, dict[str, object]]] = []
+    receivers = []  # blinker keeps weak references: hold the receivers for the test
+    for name in ("vote_opened", "ballot_recorded", "vote_closed"):
+        def receiver(sender: Flask, name: str = name, **payload: object) -> None:
+            heard.append((name, payload))
+        receivers.append(receiver)
+        getattr(signals, name).connect_via(app)(receiver)
+    vote = open_for(world)
+    ballot = cast_ballot(vote, world.owner1, {})
+    close_vote(vote, world.committee)
+    assert [name for name, _ in heard] == ["vote_opened", "ballot_recorded", "vote_closed"]
+    assert heard[1][1] == {"vote": vote, "ballot": ballot, "channel": "electronic",
+                           "actor": world.owner1, "proxy": None}
+    assert heard[2][1] == {"vote": vote, "actor": world.committee}

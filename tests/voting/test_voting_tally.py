@@ -4,14 +4,17 @@ counting module fed the same ballots one by one, on random registers and ballots
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.register.models import Community
 from tests.factories import HEADER
 from tests.voting.voting_helpers import make_proposal
 from voting.counting import Ballot as PureBallot
@@ -53,7 +56,9 @@ def random_choices(rng: random.Random, method: str, ids: list[int]) -> object:
 
 @pytest.mark.parametrize("method", ["approve_each", "single_choice", "ranked"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_sql_tally_equals_pure_tally(make_community, make_user, method, seed) -> None:  # noqa: ANN001
+def test_sql_tally_equals_pure_tally(make_community: Callable[..., Community],
+                                     make_user: Callable[..., User], method: str,
+                                     seed: int) -> None:
     rng = random.Random(f"{method}-{seed}")
     community = make_community(register=random_register(rng, 40))
     community.follow_majority = True

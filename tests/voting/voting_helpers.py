@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,7 +47,8 @@ def make_proposal(community: Community, *, matters: list[int] | None = None,
     return proposal
 
 
-def build_world(make_community, make_user, **settings: object) -> World:  # noqa: ANN001
+def build_world(make_community: Callable[..., Community], make_user: Callable[..., User],
+                **settings: object) -> World:
     """A community with the small register, a proposal and one account per role."""
     community = make_community(**settings)
     return World(

@@ -22,9 +22,10 @@ import dataclasses
 from decimal import Decimal
 from typing import TypeVar
 
+from app.law import option_passes, quorum_met
+
 from .explain import localize
 from .model import ADJUSTED, STRICT, OptionResult, Result, Tally, choose_outcome, exact_sum
-from .thresholds import option_passes, quorum_met
 
 __all__ = ["adjusted_result"]
 

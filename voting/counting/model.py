@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .thresholds import Threshold
+from app.law import Threshold
 
 __all__ = [
     "ADJUSTED",

@@ -7,8 +7,9 @@ from voting.services.common import VotingError, is_open
 from voting.services.paper import enter_paper_ballot, list_conflicts, resolve_conflict
 from voting.services.proxies import create_mandate, mandates_held, revoke_mandate
 from voting.services.results import (
+    BallotPage,
     aggregate_ballots,
-    ballot_rows,
+    ballot_page,
     export_ballots_csv,
     result_from_aggregates,
     result_payload,
@@ -17,9 +18,10 @@ from voting.services.results import (
 from voting.services.votes import close_due_votes, close_if_due, close_vote, get_vote, open_vote
 
 __all__ = [
+    "BallotPage",
     "VotingError",
     "aggregate_ballots",
-    "ballot_rows",
+    "ballot_page",
     "ballot_status",
     "cast_ballot",
     "check_receipt",

@@ -18,10 +18,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from app import signals
 from app.accounts.models import User
+from app.db import utcnow
 from app.extensions import db
+from app.law.words import N_
 from app.register.models import VoteChangePolicy
-from voting.counting import BallotError, Side, get_method
+from voting.counting import BallotError, get_method
 from voting.models import (
     Ballot,
     BallotChoice,
@@ -37,7 +40,8 @@ from voting.services.common import (
     elector_by_ref,
     elector_of_user,
     new_receipt,
-    now,
+    normalize_receipt,
+    refused,
     require_open,
 )
 
@@ -46,37 +50,19 @@ BALLOT_FIELDS = ("channel", "choices", "blank", "cast_by_id", "mandate_id", "bal
 
 
 def validate_choices(vote: Vote, choices: object) -> object:
-    """Validate choices with the vote's method; a bad ballot is a 422 domain error."""
+    """Validate choices with the vote's method; a bad ballot is a 422 VotingError."""
     try:
         return get_method(vote.method).validate_choices(choices, frozenset(vote.option_ids))
     except BallotError as error:
-        raise VotingError(422, error.code, error.message) from None
+        raise refused(error) from None
 
 
-def _rank_rows(validated: Any, option_ids: list[int]) -> dict[int, int]:
-    """Ranked ballots: each option's group index; options left out share the lowest rank."""
-    ranks = dict.fromkeys(option_ids, len(validated))
-    for index, group in enumerate(validated):
-        for option_id in group:
-            ranks[option_id] = index
-    return ranks
-
-
-def choice_rows(vote: Vote, choices: Mapping | None,
+def choice_rows(vote: Vote, choices: Mapping[str, Any] | None,
                 blank: bool) -> list[tuple[int, str, int | None]]:
     """(option_id, side, rank) rows of a ballot: what the SQL tally groups by."""
-    ranked = vote.method == "ranked"
-    if blank or choices is None:
-        return [(o, Side.ABSTAIN.value, 0 if ranked else None) for o in vote.option_ids]
     method = get_method(vote.method)
-    validated = method.validate_choices(choices, frozenset(vote.option_ids))
-    ranks = _rank_rows(validated, vote.option_ids) if ranked else {}
-    rows = []
-    for option_id in vote.option_ids:
-        side = method.side(option_id, validated)
-        if side is not None:
-            rows.append((option_id, side.value, ranks.get(option_id)))
-    return rows
+    return [(option_id, side.value, rank)
+            for option_id, side, rank in method.choice_rows(choices, blank, vote.option_ids)]
 
 
 def write_choices(ballot: Ballot, vote: Vote, *, new: bool = False) -> None:
@@ -93,7 +79,7 @@ def write_choices(ballot: Ballot, vote: Vote, *, new: bool = False) -> None:
 def keep_revision(ballot: Ballot, reason: str) -> BallotRevision:
     """Copy the ballot's current version into its history."""
     revision = BallotRevision(ballot_id=ballot.id, version=ballot.version, receipt=ballot.receipt,
-                              superseded_at=now(), reason=reason,
+                              superseded_at=utcnow(), reason=reason,
                               **{f: getattr(ballot, f) for f in BALLOT_FIELDS})
     db.session.add(revision)
     return revision
@@ -115,17 +101,21 @@ def _insert_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any],
 
     The database decides, in the same statement: no savepoint, no check-then-insert race.
     """
-    dialect = db.session.get_bind().dialect.name
-    dialect_insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
-    stmt = (dialect_insert(Ballot)
-            .values(vote_id=vote.id, elector_id=elector.id, receipt=receipt, **data)
-            .on_conflict_do_nothing()
-            .returning(Ballot))
+    values = {"vote_id": vote.id, "elector_id": elector.id, "receipt": receipt, **data}
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = pg_insert(Ballot).values(**values).on_conflict_do_nothing().returning(Ballot)
+    else:
+        stmt = sqlite_insert(Ballot).values(**values).on_conflict_do_nothing().returning(Ballot)
     return db.session.scalars(stmt).one_or_none()
 
 
 def write_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any]) -> Ballot | BallotConflict:
-    """Insert the counted ballot, or on UNIQUE(vote, elector) replace, refuse or hold it."""
+    """Insert the counted ballot, or on UNIQUE(vote, elector) replace, refuse or hold it.
+
+    The owner's own ballot prevails over a mandate: a proxy (`mandate_id` set) never replaces
+    a ballot the owner cast themselves or handed in on paper (409 `owner_voted`), while the
+    owner may replace their proxy's ballot where votes may be changed (kept as a revision).
+    """
     receipt = new_receipt()
     ballot = _insert_ballot(vote, elector, data, receipt)
     if ballot is not None:
@@ -136,15 +126,19 @@ def write_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any]) -> Ball
         .with_for_update().execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if existing is None:
-        raise VotingError(409, "duplicate_ballot_no", "this paper ballot number is already entered")
+        raise VotingError("duplicate_ballot_no", N_("这个选票编号已经录入过"),
+                          field="ballot_no", ballot_no=data["ballot_no"])
+    if data["mandate_id"] is not None and existing.mandate_id is None:
+        raise VotingError("owner_voted", N_("业主本人已经投票，以业主本人的选票为准"),
+                          owner_ref=elector.owner_ref)
     if existing.channel != data["channel"]:
         return _hold_conflict(vote, elector, existing, data, receipt)
     if data["channel"] == Channel.PAPER:
-        raise VotingError(409, "duplicate_owner",
-                          f"a paper ballot for {elector.owner_ref} is already entered "
-                          f"(no. {existing.ballot_no})")
+        raise VotingError("duplicate_owner", N_("这位业主的纸质票已经录入过（编号 %(ballot_no)s）"),
+                          field="owner_ref", owner_ref=elector.owner_ref,
+                          ballot_no=existing.ballot_no)
     if vote.proposal.community.vote_change == VoteChangePolicy.FINAL:
-        raise VotingError(409, "ballot_final", "a ballot was already cast and is final")
+        raise VotingError("ballot_final", N_("你已经投过票，本小区规定投票后不能更改"))
     keep_revision(existing, "changed")
     apply_version(existing, vote, data, receipt)
     return existing
@@ -161,13 +155,14 @@ def _hold_conflict(vote: Vote, elector: VoteElector, existing: Ballot, data: dic
             db.session.flush()
         return conflict
     except IntegrityError:
-        raise VotingError(409, "conflict_pending",
-                          "this owner already has a paper and an electronic ballot; "
-                          "the committee decides which counts") from None
+        raise VotingError("conflict_pending",
+                          N_("这位业主已有纸质票和电子票各一张，等待业委会处理"),
+                          field="owner_ref", owner_ref=elector.owner_ref) from None
 
 
 def usable_mandate(vote: Vote, holder: User, elector: VoteElector) -> ProxyMandate | None:
     """An unrevoked mandate from the elector's owner to the holder that covers this vote."""
+    at = utcnow()
     return db.session.execute(
         select(ProxyMandate).where(
             ProxyMandate.holder_id == holder.id,
@@ -175,37 +170,45 @@ def usable_mandate(vote: Vote, holder: User, elector: VoteElector) -> ProxyManda
             ProxyMandate.community_id == vote.community_id,
             ProxyMandate.revoked_at.is_(None),
             or_(ProxyMandate.vote_id == vote.id,
-                (ProxyMandate.vote_id.is_(None)) & (ProxyMandate.valid_from <= now())
-                & (ProxyMandate.valid_until >= now())),
+                (ProxyMandate.vote_id.is_(None)) & (ProxyMandate.valid_from <= at)
+                & (ProxyMandate.valid_until >= at)),
         ).order_by(ProxyMandate.id).limit(1)
     ).scalar_one_or_none()
 
 
 def cast_ballot(vote: Vote, actor: User, choices: object,
                 on_behalf_of: str | None = None) -> Ballot | BallotConflict:
-    """Cast (or change) an electronic ballot for the actor's owner or, by mandate, another's."""
+    """Cast (or change) an electronic ballot for the actor's owner or, by mandate, another's.
+
+    Who votes is decided by the current membership: an account whose role no longer votes
+    (demoted to resident) is not in the electorate any more, whatever owner it is linked to.
+    """
     require_open(vote)
     mandate = None
     own = elector_of_user(vote, actor)
     if on_behalf_of is None or (own is not None and own.owner_ref == on_behalf_of):
         elector = own
         if elector is None:
-            raise VotingError(403, "not_in_electorate", "you are not in this vote's electorate")
+            raise VotingError("not_in_electorate", N_("不在本次表决的业主名单中"), status=403)
     else:
         elector = elector_by_ref(vote, on_behalf_of)
         if elector is None:
-            raise VotingError(403, "not_in_electorate",
-                              f"{on_behalf_of!r} is not in this vote's electorate")
+            raise VotingError("not_in_electorate", N_("不在本次表决的业主名单中"), status=403,
+                              owner_ref=on_behalf_of)
         mandate = usable_mandate(vote, actor, elector)
         if mandate is None:
-            raise VotingError(403, "no_mandate", f"you hold no mandate from {on_behalf_of!r}")
+            raise VotingError("no_mandate", N_("你没有这位业主的有效委托"), status=403,
+                              owner_ref=on_behalf_of)
     validate_choices(vote, choices)
+    cast_at = utcnow()
     data = {"channel": Channel.ELECTRONIC, "choices": choices, "blank": False,
             "cast_by_id": actor.id, "mandate_id": getattr(mandate, "id", None),
-            "ballot_no": None, "entered_by_id": None, "cast_at": now()}
+            "ballot_no": None, "entered_by_id": None, "cast_at": cast_at}
     result = write_ballot(vote, elector, data)
     if mandate is not None and mandate.used_at is None:
-        mandate.used_at = data["cast_at"]
+        mandate.used_at = cast_at
+    signals.emit(signals.ballot_recorded, vote=vote, ballot=result, channel=Channel.ELECTRONIC,
+                 actor=actor, proxy=mandate)
     return result
 
 
@@ -234,8 +237,11 @@ def ballot_status(vote: Vote, user: User) -> BallotStatus:
 
 
 def check_receipt(vote: Vote, receipt: str) -> str | None:
-    """Status of a receipt: counted, superseded, void, held, or None when unknown."""
-    code = receipt.strip().upper()
+    """Status of a receipt (matched ignoring case, spaces and dashes): counted, superseded,
+    void, held, or None when unknown."""
+    code = normalize_receipt(receipt)
+    if code is None:
+        return None
     if db.session.execute(select(Ballot.id).where(Ballot.vote_id == vote.id,
                                                   Ballot.receipt == code)).first():
         return "counted"

@@ -1,7 +1,8 @@
-"""Shared pieces of the voting services: the domain error, clocks, loaders, receipts."""
+"""Shared pieces of the voting services: the domain error, loaders, receipts, who votes."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
@@ -9,35 +10,42 @@ from sqlalchemy import select
 
 from app.accounts.models import Membership, User
 from app.db import utcnow
+from app.errors import DomainError
 from app.extensions import db
+from app.law.words import N_
 from voting.models import Vote, VoteElector, VoteState
+from voting.permissions import VOTING_ROLES
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class VotingError(ValueError):
-    """A refused voting operation: an HTTP-like status, a machine code and a message."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+class VotingError(DomainError):
+    """A refused voting operation (409 unless the raise names another status)."""
 
 
-def now() -> datetime:
-    """The current time (a seam for tests)."""
-    return utcnow()
+def refused(error: DomainError) -> VotingError:
+    """Another refusal (a ballot the counting core rejects) as a VotingError, same words."""
+    return VotingError(error.code, error.template, status=error.status, field=error.field,
+                       **error.params)
 
 
 def is_open(vote: Vote, at: datetime | None = None) -> bool:
     """A vote accepts ballots while open and before closes_at."""
-    return vote.state == VoteState.OPEN and (at or now()) < vote.closes_at
+    return vote.state == VoteState.OPEN and (at or utcnow()) < vote.closes_at
 
 
 def new_receipt() -> str:
     """A random receipt code: 12 characters without look-alikes, grouped for reading."""
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalize_receipt(code: str) -> str | None:
+    """A typed receipt code as stored ("ABCD-EFGH-JKLM"), ignoring case, spaces and dashes;
+    None when it cannot be one."""
+    raw = re.sub(r"[\s\-‐‑–—－]", "", code).upper()
+    if len(raw) != 12 or any(ch not in RECEIPT_ALPHABET for ch in raw):
+        return None
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
@@ -50,16 +58,18 @@ def elector_by_ref(vote: Vote, owner_ref: str) -> VoteElector | None:
 
 
 def elector_of_user(vote: Vote, user: User) -> VoteElector | None:
-    """The elector the user votes for as an owner (any co-owner account linked to the owner)."""
+    """The elector the user votes for as an owner: any co-owner account linked to the owner
+    whose membership's current role may vote (a member demoted to resident no longer does)."""
     return db.session.execute(
         select(VoteElector)
         .join(Membership, Membership.owner_id == VoteElector.owner_id)
         .where(VoteElector.vote_id == vote.id, Membership.user_id == user.id,
-               Membership.community_id == vote.community_id)
+               Membership.community_id == vote.community_id,
+               Membership.role.in_(VOTING_ROLES))
     ).scalar_one_or_none()
 
 
 def require_open(vote: Vote) -> None:
     """Refuse with 409 unless the vote accepts ballots."""
     if not is_open(vote):
-        raise VotingError(409, "vote_closed", "the vote is closed")
+        raise VotingError("vote_closed", N_("表决已经结束"))

@@ -11,9 +11,6 @@ from app.register.models import Community, Owner
 from proposals.models import Proposal
 from voting.models import Ballot, BallotConflict, Channel, ProxyMandate, Vote, VoteElector
 
-#: counted ballots shown per page of the inspection list
-INSPECTION_PAGE_SIZE = 100
-
 
 def vote_of_proposal(proposal: Proposal) -> Vote | None:
     """The vote opened on a proposal, if any."""

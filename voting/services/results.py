@@ -8,21 +8,23 @@ that both paths agree on random data.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from app.accounts.models import User
 from app.audit.services import record_event
+from app.exports import csv_text
 from app.extensions import db
+from app.law import Threshold, option_passes, quorum_met
+from app.pagination import paginate
 from proposals.models import ProposalOption
 from voting.counting import (
     Option,
@@ -30,15 +32,21 @@ from voting.counting import (
     Result,
     Side,
     Tally,
-    Threshold,
     adjusted_result,
     choose_outcome,
+    get_method,
     localize,
-    option_passes,
-    quorum_met,
     schulze_from_pairwise,
 )
-from voting.models import Ballot, BallotChoice, BallotConflict, Vote, VoteElector, VoteState
+from voting.models import (
+    Ballot,
+    BallotChoice,
+    BallotConflict,
+    Channel,
+    Vote,
+    VoteElector,
+    VoteState,
+)
 
 Matrix = dict[int, dict[int, int]]
 
@@ -78,18 +86,14 @@ def aggregate_ballots(vote: Vote) -> Aggregates:
     )
     for option_id, side, count, area in rows:
         sides.setdefault(option_id, {})[side] = _tally(count, area)
-    pairwise = _pairwise(vote) if vote.method == "ranked" else None
+    pairwise = _pairwise(vote) if get_method(vote.method).ranks else None
     return Aggregates(_participation(vote, sides), sides, pairwise)
 
 
-#: methods whose every counted ballot has exactly one BallotChoice row per option of the vote
-ONE_ROW_PER_OPTION = frozenset({"approve_each", "ranked"})
-
-
 def _participation(vote: Vote, sides: dict[int, dict[str, Tally]]) -> Tally:
-    """Participation: summed from one option's sides when every ballot has a row for it,
-    saving a second pass over the ballots; otherwise (single choice) its own query."""
-    if vote.method not in ONE_ROW_PER_OPTION or not vote.option_ids:
+    """Participation: summed from one option's sides when the method gives every ballot a row
+    for every option, saving a second pass over the ballots; otherwise its own query."""
+    if not get_method(vote.method).one_row_per_option or not vote.option_ids:
         return participation_of(vote)
     first = sides.get(vote.option_ids[0], {})
     return Tally(sum(t.headcount for t in first.values()),
@@ -166,14 +170,31 @@ def pending_conflicts(vote: Vote) -> int:
     ).scalar_one()
 
 
+@dataclass(frozen=True)
+class Turnout:
+    """A vote's electorate, its participation so far and whether that meets the quorum."""
+
+    electorate: Tally
+    participation: Tally
+    quorum_met: bool
+
+
+def turnout_of(vote: Vote) -> Turnout:
+    """Participation so far against the frozen electorate, judged by the law's quorum."""
+    electorate = Tally(vote.headcount, vote.area_m2)
+    part = participation_of(vote)
+    return Turnout(electorate, part, quorum_met(part.headcount, part.area,
+                                                electorate.headcount, electorate.area))
+
+
 def result_payload(vote: Vote, *, lang: str = "zh") -> dict[str, Any]:
     """API.md's result JSON: while open only state, electorate and participation."""
+    data: dict[str, Any]
     if vote.state == VoteState.OPEN:
-        part = participation_of(vote)
-        electorate = Tally(vote.headcount, vote.area_m2)
-        data = {"state": "open", "electorate": electorate.to_dict(),
-                "participation": {**part.to_dict(), "quorum_met": quorum_met(
-                    part.headcount, part.area, electorate.headcount, electorate.area)}}
+        turnout = turnout_of(vote)
+        data = {"state": "open", "electorate": turnout.electorate.to_dict(),
+                "participation": {**turnout.participation.to_dict(),
+                                  "quorum_met": turnout.quorum_met}}
     else:
         data = vote_result(vote, lang=lang).to_dict("closed", extended=True)
     data["vote_id"] = vote.id
@@ -182,34 +203,69 @@ def result_payload(vote: Vote, *, lang: str = "zh") -> dict[str, Any]:
     return data
 
 
-def _inspection_query(vote: Vote):  # noqa: ANN202
-    return (select(VoteElector.unit_labels, VoteElector.area_m2, Ballot.channel, Ballot.blank,
-                   Ballot.choices, Ballot.cast_at, Ballot.mandate_id, Ballot.ballot_no,
-                   VoteElector.owner_ref, Ballot.version, Ballot.receipt)
+#: counted ballots shown per page of the inspection list and of `GET /votes/{id}/ballots`
+BALLOTS_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class BallotPage:
+    """One page of a vote's counted ballots, as `pager` and the API need it."""
+
+    items: list[dict[str, Any]]
+    page: int
+    pages: int
+    total: int
+
+
+def ballot_ref(receipt: str) -> str:
+    """A ballot's public reference: the sha256 hex of its receipt code (API.md v1.1)."""
+    return hashlib.sha256(receipt.encode()).hexdigest()
+
+
+def _listed(ballot: Ballot) -> dict[str, Any]:
+    """A counted ballot as the inspection list shows it: units and area, never names."""
+    channel = ("proxy" if ballot.mandate_id is not None
+               else "paper" if ballot.channel == Channel.PAPER else "online")
+    return {"ref": ballot_ref(ballot.receipt), "units": ballot.elector.unit_labels.split(", "),
+            "area_m2": f"{ballot.elector.area_m2:.2f}", "channel": channel,
+            "blank": ballot.blank, "choices": ballot.choices,
+            "cast_at": ballot.cast_at.isoformat()}
+
+
+def ballot_page(vote: Vote, page: object = 1, per_page: int = BALLOTS_PER_PAGE) -> BallotPage:
+    """A page of counted ballots by unit labels and area (never names), for inspection;
+    a page past the end is the last page. Two queries whatever the number of ballots."""
+    statement = (select(Ballot).join(Ballot.elector).options(contains_eager(Ballot.elector))
+                 .where(Ballot.vote_id == vote.id).order_by(VoteElector.unit_labels, Ballot.id))
+    result = paginate(statement, page, per_page)
+    if not result.pages:  # no ballots: one empty page
+        return BallotPage([], 1, 1, 0)
+    return BallotPage([_listed(b) for b in result.items], result.page, result.pages,
+                      result.total or 0)
+
+
+def _export_query(vote: Vote) -> Select[Any]:
+    return (select(VoteElector.unit_labels, VoteElector.area_m2, VoteElector.owner_ref,
+                   Ballot.channel, Ballot.ballot_no, Ballot.blank, Ballot.choices,
+                   Ballot.cast_at, Ballot.mandate_id, Ballot.version, Ballot.receipt)
             .join(VoteElector, VoteElector.id == Ballot.elector_id)
             .where(Ballot.vote_id == vote.id).order_by(VoteElector.unit_labels, Ballot.id))
 
 
-def ballot_rows(vote: Vote, *, page: int = 1, per_page: int = 100) -> list[dict[str, Any]]:
-    """A page of counted ballots by unit labels and area (never names) for inspection."""
-    rows = db.session.execute(
-        _inspection_query(vote).limit(per_page).offset((max(page, 1) - 1) * per_page))
-    return [{"units": r[0], "area_m2": f"{r[1]:.2f}", "channel": r[2].value, "blank": r[3],
-             "choices": r[4], "cast_at": r[5].isoformat(), "by_proxy": r[6] is not None}
-            for r in rows]
+EXPORT_HEADER = ("units", "area_m2", "owner_ref", "channel", "ballot_no", "blank", "choices",
+                 "cast_at", "by_proxy", "version", "receipt")
 
 
 def export_ballots_csv(vote: Vote, actor: User) -> str:
-    """Every counted ballot as CSV for the committee's audit (no names); audit-logged."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["units", "area_m2", "owner_ref", "channel", "ballot_no", "blank",
-                     "choices", "cast_at", "by_proxy", "version", "receipt"])
-    for r in db.session.execute(_inspection_query(vote).execution_options(yield_per=2000)):
-        writer.writerow([r[0], f"{r[1]:.2f}", r[8], r[2].value, r[7] or "",
-                         "yes" if r[3] else "no",
-                         "" if r[4] is None else json.dumps(r[4], ensure_ascii=False),
-                         r[5].isoformat(), "yes" if r[6] is not None else "no", r[9], r[10]])
+    """Every counted ballot as CSV for the committee's audit (no names), every cell safe for
+    spreadsheets (`app.exports`); the export itself is recorded in the audit log."""
+    rows = (
+        (r.unit_labels, f"{r.area_m2:.2f}", r.owner_ref, r.channel.value, r.ballot_no,
+         r.blank, None if r.choices is None else json.dumps(r.choices, ensure_ascii=False),
+         r.cast_at.isoformat(), r.mandate_id is not None, r.version, r.receipt)
+        for r in db.session.execute(_export_query(vote).execution_options(yield_per=2000))
+    )
+    text = csv_text(EXPORT_HEADER, rows)
     record_event("vote.export_ballots", actor=actor, community_id=vote.community_id,
                  target=f"vote:{vote.id}", details={})
-    return out.getvalue()
+    return text

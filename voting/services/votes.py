@@ -7,65 +7,68 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from app import signals
 from app.accounts.models import User
 from app.audit.services import record_event
+from app.db import utcnow
+from app.errors import DomainError
 from app.extensions import db
 from app.hooks import hooks
-from app.register.electorate import compute_electorate
+from app.law import threshold_for_matters
+from app.law.words import N_
+from app.register.electorate import Electorate, UnitRow, compute_electorate
 from app.register.models import Owner, ParkingArea
 from app.register.services import unit_rows
-from proposals.errors import ProposalError
 from proposals.models import Proposal, ProposalState
 from proposals.services import transition_proposal
-from voting.counting import get_method, threshold_for_matters
+from voting.counting import BallotError, get_method
 from voting.models import BallotConflict, Vote, VoteElector, VoteState
-from voting.services.common import VotingError, now
+from voting.services.common import VotingError, refused
 
 
 def _run_open_checks(proposal: Proposal, closes_at: datetime) -> None:
     """Run the app's pre-open checks (`hooks().open_vote_checks`; meetings adds the notice
-    period of an owners' assembly), turning a refusal into a VotingError."""
+    period of an owners' assembly). A check refuses with a DomainError, which passes on."""
     for check in hooks().open_vote_checks:
         try:
             check(proposal, closes_at)
-        except ValueError as error:
+        except DomainError:
+            raise
+        except ValueError as error:  # a feature still raising its pre-kernel error kind
             code = getattr(error, "code", None)
             if code is None:
                 raise
-            raise VotingError(getattr(error, "status", 409), code,
-                              getattr(error, "message", str(error))) from None
-
-
-def _move_proposal(proposal: Proposal, to_state: ProposalState, actor: User | None) -> None:
-    """Move the proposal through the proposals feature's service (it records the transition)."""
-    try:
-        transition_proposal(proposal, to_state, actor)
-    except ProposalError as error:
-        raise VotingError(409, "invalid_state", error.message) from None
+            raise VotingError(code, getattr(error, "message", str(error)),
+                              status=getattr(error, "status", 409)) from None
 
 
 def open_vote(proposal: Proposal, actor: User, method: str, closes_at: datetime,
               settings: dict[str, Any] | None = None) -> Vote:
     """Open a vote on a proposal in deliberation, freezing its electorate; moves it to voting."""
     if proposal.state != ProposalState.DELIBERATION:
-        raise VotingError(409, "invalid_state", "a vote opens only from deliberation")
+        raise VotingError("invalid_state", N_("只有讨论中的议题可以开始表决"))
     try:
-        get_method(method)
+        voting_method = get_method(method)
     except ValueError:
-        raise VotingError(422, "unknown_method", f"unknown voting method {method!r}") from None
+        raise VotingError("unknown_method", N_("未知的表决方式"), status=422, field="method",
+                          method=method) from None
     if closes_at.tzinfo is None:
-        raise VotingError(422, "invalid_closes_at", "closes_at needs a UTC offset")
-    opened_at = now()
+        raise VotingError("invalid_closes_at", N_("截止时间需要带时区"), status=422,
+                          field="closes_at")
+    opened_at = utcnow()
     if closes_at <= opened_at:
-        raise VotingError(422, "invalid_closes_at", "closes_at must be in the future")
+        raise VotingError("invalid_closes_at", N_("截止时间必须晚于现在"), status=422,
+                          field="closes_at")
     option_ids = [o.id for o in proposal.options]
-    if not option_ids or (method == "ranked" and len(option_ids) < 2):
-        raise VotingError(422, "no_options", "the proposal has too few options for this method")
+    try:
+        voting_method.check_opening(len(option_ids))
+    except BallotError as error:
+        raise refused(error) from None
     if settings is not None and not isinstance(settings, dict):
-        raise VotingError(422, "invalid_settings", "settings must be an object")
+        raise VotingError("invalid_settings", N_("表决设置必须是一个对象"), status=422)
     exists = db.session.execute(select(Vote.id).where(Vote.proposal_id == proposal.id)).first()
     if exists:
-        raise VotingError(409, "vote_exists", "this proposal already has a vote")
+        raise VotingError("vote_exists", N_("这个议题已经开始过表决"))
     _run_open_checks(proposal, closes_at)
 
     community = proposal.community
@@ -74,7 +77,7 @@ def open_vote(proposal: Proposal, actor: User, method: str, closes_at: datetime,
     rows = unit_rows(community)
     electorate = compute_electorate(rows, parking_counted=parking_counted, buildings=scope)
     if electorate.headcount == 0:
-        raise VotingError(422, "empty_electorate", "no owners are in the scope of this proposal")
+        raise VotingError("empty_electorate", N_("表决范围内没有业主"), status=422)
     vote = Vote(
         community_id=community.id, proposal_id=proposal.id, method=method,
         settings=settings or {}, option_ids=option_ids, state=VoteState.OPEN,
@@ -86,16 +89,18 @@ def open_vote(proposal: Proposal, actor: User, method: str, closes_at: datetime,
     db.session.add(vote)
     db.session.flush()
     _insert_snapshot(vote, community.id, rows, electorate)
-    _move_proposal(proposal, ProposalState.VOTING, actor)
+    transition_proposal(proposal, ProposalState.VOTING, actor)
     record_event("vote.open", actor=actor, community_id=community.id, target=f"vote:{vote.id}",
                  details={"proposal_id": proposal.id, "method": method,
                           "closes_at": closes_at.isoformat(), "threshold": vote.threshold,
                           "headcount": vote.headcount, "area_m2": f"{vote.area_m2:.2f}",
                           "scope": scope})
+    signals.emit(signals.vote_opened, vote=vote, actor=actor)
     return vote
 
 
-def _insert_snapshot(vote: Vote, community_id: int, rows: list, electorate) -> None:  # noqa: ANN001
+def _insert_snapshot(vote: Vote, community_id: int, rows: list[UnitRow],
+                     electorate: Electorate) -> None:
     """Bulk-insert the frozen electorate: one row per person, in executemany batches."""
     labels = {r.unit_id: f"{r.building}-{r.number}" for r in rows}
     owner_ids = dict(db.session.execute(
@@ -113,30 +118,32 @@ def _insert_snapshot(vote: Vote, community_id: int, rows: list, electorate) -> N
 def close_vote(vote: Vote, actor: User | None) -> Vote:
     """Close a vote now (the committee), or at closes_at (actor None); moves the proposal on."""
     if vote.state == VoteState.CLOSED:
-        raise VotingError(409, "vote_closed", "the vote is already closed")
-    if actor is not None and vote.closes_at > now():
+        raise VotingError("vote_closed", N_("表决已经结束"))
+    at = utcnow()
+    if actor is not None and vote.closes_at > at:
         pending = db.session.execute(
             select(BallotConflict.id).where(BallotConflict.vote_id == vote.id,
                                             BallotConflict.resolved_at.is_(None)).limit(1)
         ).first()
         if pending:
-            raise VotingError(409, "conflicts_pending",
-                              "resolve the paper/electronic ballot conflicts before closing")
+            raise VotingError("conflicts_pending",
+                              N_("还有纸质票与电子票冲突未处理，请先处理再提前结束"))
     vote.state = VoteState.CLOSED
-    vote.closed_at = min(now(), vote.closes_at)
+    vote.closed_at = min(at, vote.closes_at)
     vote.closed_by_id = getattr(actor, "id", None)
-    _move_proposal(vote.proposal, ProposalState.CLOSED, actor)
+    transition_proposal(vote.proposal, ProposalState.CLOSED, actor)
     record_event("vote.close", actor=actor, community_id=vote.community_id,
                  target=f"vote:{vote.id}",
                  details={"automatic": actor is None, "closed_at": vote.closed_at.isoformat()},
                  actor_name="" if actor else "system")
     db.session.flush()
+    signals.emit(signals.vote_closed, vote=vote, actor=actor)
     return vote
 
 
 def close_if_due(vote: Vote) -> bool:
     """Close a vote whose closes_at has passed (reads call this); True when it closed it."""
-    if vote.state != VoteState.OPEN or vote.closes_at > now():
+    if vote.state != VoteState.OPEN or vote.closes_at > utcnow():
         return False
     db.session.execute(select(Vote).where(Vote.id == vote.id).with_for_update()
                        .execution_options(populate_existing=True))
@@ -149,7 +156,7 @@ def close_if_due(vote: Vote) -> bool:
 def close_due_votes() -> list[Vote]:
     """Close every open vote whose closes_at has passed (`flask votes close-due`)."""
     due = db.session.execute(
-        select(Vote).where(Vote.state == VoteState.OPEN, Vote.closes_at <= now())
+        select(Vote).where(Vote.state == VoteState.OPEN, Vote.closes_at <= utcnow())
         .order_by(Vote.id).with_for_update()
     ).scalars().all()
     for vote in due:
