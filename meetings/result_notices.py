@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import signals
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.db import utcnow
@@ -82,6 +83,7 @@ def publish_result_notice(proposal: Proposal, *, actor: User | None, objection_d
                  details={"proposal_id": proposal.id, "vote_id": vote.vote_id,
                           "sha256": notice.sha256, "objection_days": objection_days})
     _record_outcome(proposal, passed=notice.passed, notice=notice, actor=actor)
+    signals.emit(signals.result_published, notice=notice, actor=actor)
     return notice
 
 

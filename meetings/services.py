@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import signals
 from app.accounts.models import Membership, Role, User
 from app.audit.services import record_event
 from app.db import utcnow
@@ -134,6 +135,7 @@ def publish_notice(meeting: Meeting, *, actor: User | None,
     db.session.flush()
     _audit("meeting.notice", meeting, actor, published_at=now.isoformat(),
            agenda=[item.proposal_id for item in meeting.agenda])
+    signals.emit(signals.meeting_noticed, meeting=meeting, actor=actor)
     return meeting
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 
+from app import signals
 from app.accounts.models import Role, User
 from app.audit.services import record_event
 from app.db import utcnow
@@ -74,6 +75,7 @@ def post_comment(proposal: Proposal, actor: User, *, role: Role | str, body: obj
     if official:
         record_event("comment.official", actor=actor, community_id=proposal.community_id,
                      target=f"comment:{comment.id}", details={"proposal_id": proposal.id})
+    signals.emit(signals.comment_posted, comment=comment, actor=actor)
     return comment
 
 
@@ -177,6 +179,8 @@ def pin_comment(comment: Comment, actor: User, *, pinned: bool, community_id: in
     db.session.flush()
     record_event("comment.pin" if pinned else "comment.unpin", actor=actor,
                  community_id=community_id, target=f"comment:{comment.id}")
+    if pinned:
+        signals.emit(signals.official_reply, comment=comment, actor=actor)
     return comment
 
 

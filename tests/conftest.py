@@ -70,6 +70,8 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "SERVER_NAME": None,
         # a cheap hash keeps the suite fast; production uses scrypt (see test_security)
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # each test app gets its own in-memory queue (tests of the queue choose SQLite or Redis)
+        "YISHI_QUEUE_URL": "memory://",
     }
     config.update(overrides)
     return create_app(config)

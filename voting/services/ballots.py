@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from app import signals
 from app.accounts.models import User
 from app.extensions import db
 from app.register.models import VoteChangePolicy
@@ -206,6 +207,8 @@ def cast_ballot(vote: Vote, actor: User, choices: object,
     result = write_ballot(vote, elector, data)
     if mandate is not None and mandate.used_at is None:
         mandate.used_at = data["cast_at"]
+    signals.emit(signals.ballot_recorded, vote=vote, ballot=result, actor=actor, proxy=mandate,
+                 channel="proxy" if mandate is not None else "online")
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import signals
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.extensions import db
@@ -60,6 +61,8 @@ def enter_paper_ballot(vote: Vote, actor: User, ballot_no: str, owner_ref: str,
                  target=f"vote:{vote.id}",
                  details={"ballot_no": ballot_no, "owner_ref": elector.owner_ref,
                           "blank": blank, "conflict": conflict})
+    signals.emit(signals.ballot_recorded, vote=vote, ballot=result, channel="paper", actor=actor,
+                 proxy=None)
     return result
 
 
@@ -102,4 +105,6 @@ def resolve_conflict(conflict: BallotConflict, actor: User, keep: str, reason: s
                  details={"conflict_id": conflict.id, "owner_ref": conflict.elector.owner_ref,
                           "kept": kept.value, "reason": reason})
     db.session.flush()
+    signals.emit(signals.ballot_recorded, vote=vote, ballot=ballot, channel=None, actor=actor,
+                 proxy=None)
     return ballot

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import and_, func, or_, select
 
+from app import signals
 from app.accounts.models import Membership, User
 from app.audit.services import record_event
 from app.extensions import db
@@ -94,6 +95,7 @@ def create_mandate(community: Community, actor: User, mandator: Owner, holder: U
                  target=f"mandate:{mandate.id}",
                  details={"mandator": mandator.owner_ref, "holder": holder.username,
                           "vote_id": mandate.vote_id})
+    signals.emit(signals.mandate_granted, mandate=mandate, actor=actor)
     return mandate
 
 
@@ -110,6 +112,7 @@ def revoke_mandate(mandate: ProxyMandate, actor: User) -> ProxyMandate:
     record_event("proxy.revoke", actor=actor, community_id=mandate.community_id,
                  target=f"mandate:{mandate.id}", details={})
     db.session.flush()
+    signals.emit(signals.mandate_revoked, mandate=mandate, actor=actor)
     return mandate
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from app import signals
 from app.accounts.models import User
 from app.audit.services import record_event
 from app.extensions import db
@@ -92,6 +93,7 @@ def open_vote(proposal: Proposal, actor: User, method: str, closes_at: datetime,
                           "closes_at": closes_at.isoformat(), "threshold": vote.threshold,
                           "headcount": vote.headcount, "area_m2": f"{vote.area_m2:.2f}",
                           "scope": scope})
+    signals.emit(signals.vote_opened, vote=vote, actor=actor)
     return vote
 
 
@@ -131,6 +133,7 @@ def close_vote(vote: Vote, actor: User | None) -> Vote:
                  details={"automatic": actor is None, "closed_at": vote.closed_at.isoformat()},
                  actor_name="" if actor else "system")
     db.session.flush()
+    signals.emit(signals.vote_closed, vote=vote, actor=actor)
     return vote
 
 
