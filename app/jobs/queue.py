@@ -137,6 +137,7 @@ def schedule(name: str, args: tuple[Any, ...], eta: datetime, app: Flask | None 
 def enqueue_after_commit(name: str, *args: Any) -> None:
     """Queue the job once the current transaction commits; a rollback queues nothing."""
     session: Session = db.session()
+    session.connection()  # the job belongs to this transaction: make sure it has begun
     pending: list[tuple[Flask, str, tuple[Any, ...]]] = session.info.setdefault(_AFTER_COMMIT, [])
     entry = (current_app._get_current_object(), name, args)  # type: ignore[attr-defined]
     if entry not in pending:

@@ -9,6 +9,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formataddr, formatdate, make_msgid
 from html import escape
 from types import TracebackType
@@ -57,8 +58,8 @@ def build_email(message: Message, sender: str, html: str) -> EmailMessage:
         mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail["Content-Language"] = "zh-CN" if message.lang == "zh" else "en"
-    mail.set_content(plain_text(message))
-    mail.add_alternative(html, subtype="html")
+    mail.set_content(plain_text(message), cte="quoted-printable")
+    mail.add_alternative(html, subtype="html", cte="quoted-printable")
     for attachment in message.attachments:
         maintype, subtype = attachment.content_type.split("/", 1)
         mail.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
@@ -148,7 +149,7 @@ class SmtpChannel:
             smtp.rset()
             return Result(False, excerpt(f"{code} {reply.decode(errors='replace')}"),
                           permanent=500 <= code < 600)
-        code, reply = smtp.data(mail.as_bytes())
+        code, reply = smtp.data(mail.as_bytes(policy=SMTP))
         answer = excerpt(f"{code} {reply.decode(errors='replace')}")
         return Result(code == 250, answer, permanent=500 <= code < 600)
 
