@@ -4,12 +4,15 @@ them (queue in memory unless a test asks for SQLite or Redis), and the demo-like
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import redis
+import time_machine
 from flask import Flask
 
 from app.extensions import db
@@ -90,3 +93,14 @@ def queue_config(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dic
         yield {"YISHI_QUEUE_URL": REDIS_URL, "YISHI_QUEUE_NAME": name}
     finally:
         redis_cleanup(name)
+
+
+#: a weekday morning in the community's time zone, outside the default quiet hours
+MORNING = datetime(2030, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def day(clock: time_machine.Coordinates) -> time_machine.Coordinates:
+    """The clock at MORNING (list it before `town` so the town is built then)."""
+    clock.move_to(MORNING)
+    return clock

@@ -123,12 +123,12 @@ def http_gateway() -> Iterator[tuple[str, Gateway]]:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
             reply = json.dumps(gateway.answer).encode()
+            gateway.received.add(Post(self.path, body, dict(self.headers)))
             self.send_response(gateway.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)
-            gateway.received.add(Post(self.path, body, dict(self.headers)))
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""
