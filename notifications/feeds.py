@@ -10,10 +10,10 @@ from sqlalchemy import select
 from app.accounts.models import Membership
 from app.db import utcnow
 from app.extensions import db
-from meetings.rules import MeetingKind
 from app.law.words import N_, text
 from app.permissions import is_staff
 from meetings.models import Meeting, MeetingState
+from meetings.rules import MeetingKind
 from notifications import links
 from notifications.calendar import Entry, deadline_entry, meeting_entry
 from voting.models import Vote, VoteState

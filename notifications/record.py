@@ -106,8 +106,30 @@ def _rows(event: NotificationEvent) -> Select:
 
 
 def event_rows(event: NotificationEvent, page: object) -> Pagination:
-    """The event's deliveries with the person and the owner they were reached as."""
-    return paginate(_rows(event), page, ROWS_PER_PAGE)
+    """A page of the event's deliveries."""
+    return paginate(select(Delivery).where(Delivery.event_id == event.id)
+                    .order_by(Delivery.user_id, Delivery.channel), page, ROWS_PER_PAGE)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the record: the delivery, the person, the owner they were reached as."""
+
+    delivery: Delivery
+    name: str
+    owner_ref: str
+
+
+def lines(deliveries: list[Delivery]) -> list[Line]:
+    """The page's deliveries with names and owner references (one query for the page)."""
+    users = {d.user_id for d in deliveries}
+    owners = {d.owner_id for d in deliveries if d.owner_id is not None}
+    names = {uid: display or username for uid, username, display in db.session.execute(
+        select(User.id, User.username, User.display_name).where(User.id.in_(users)))}
+    refs = dict(db.session.execute(select(Owner.id, Owner.owner_ref).where(
+        Owner.id.in_(owners))).all()) if owners else {}
+    return [Line(d, names.get(d.user_id, ""), refs.get(d.owner_id, "") if d.owner_id else "")
+            for d in deliveries]
 
 
 HEADER = ("event", "kind", "owner_ref", "username", "name", "channel", "address", "state",

@@ -7,9 +7,9 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from app.context import current_member, get_community_or_404, get_in_community_or_404, require
 from app.i18n import lang_code
-from meetings.rules import MeetingKind
 from app.pagination import clamp_page
 from meetings.models import Meeting, MeetingState
+from meetings.rules import MeetingKind
 from notifications import record
 from notifications.calendar import calendar
 from notifications.feeds import meeting, vote_deadline
@@ -56,7 +56,7 @@ def event(slug: str, event_id: int) -> str:
     page = record.event_rows(found, clamp_page(request.args.get("page")))
     return render_template("notifications/event.html", community=community, event=found,
                            summary=record.summaries([found])[0], page=page,
-                           kind=get_kind(found.kind))
+                           lines=record.lines(list(page.items)), kind=get_kind(found.kind))
 
 
 @bp.route("/c/<slug>/notifications/<id:event_id>.csv")

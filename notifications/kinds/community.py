@@ -11,10 +11,10 @@ from app.accounts.models import ClaimCode, User
 from app.db import utcnow
 from app.extensions import db
 from app.i18n import community_tz
-from meetings.rules import MeetingKind
 from app.law.words import N_, text
 from app.register.models import Community, Unit
 from meetings.models import Meeting
+from meetings.rules import MeetingKind
 from notifications import audiences, links
 from notifications.calendar import calendar, meeting_entry
 from notifications.kinds.base import Kind, Recipient

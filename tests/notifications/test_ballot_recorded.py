@@ -65,8 +65,8 @@ def test_an_owners_own_ballot_and_its_sms(day: time_machine.Coordinates, nctx: F
     sms = [p.body for p in servers.http.posts("/sms") if p.body["template"] ==
            "YISHI_BALLOT_RECORDED"]
     assert [s["phone"] for s in sms] == ["13800000002"]
-    assert sms[0]["text"] == (f"【议事】您名下《电动自行车充电棚选址》选票已记录（网上），回执{receipt}，"
-                              "非本人请联系业委会")
+    assert sms[0]["text"] == ("【议事】您名下《电动自行车充电棚选址》选票已记录（网上），"
+                              f"回执{receipt}，非本人请联系业委会")
     assert len(sms[0]["text"]) <= 70
 
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import time_machine
-
 from flask import Flask
 from sqlalchemy import func, select
 

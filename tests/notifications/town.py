@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
@@ -23,11 +23,14 @@ from tests.factories import HEADER
 from voting.models import Vote
 from voting.services import create_mandate, open_vote
 
+UNITS = [(1, 101), (1, 102), (1, 201), (1, 202), (1, 301), (2, 101), (2, 102), (2, 201),
+         (2, 202), (2, 301)]
 REGISTER = HEADER + "".join(
-    f"{b}栋,{u},{90 + i}.50,registry,residence,delivered,o{i:02d},业主{i}{';配偶' + str(i) if i == 5 else ''},\n"
-    for i, (b, u) in enumerate([(1, 101), (1, 102), (1, 201), (1, 202), (1, 301), (2, 101),
-                                (2, 102), (2, 201), (2, 202), (2, 301)], start=1)
-) + "2栋,302,88,registry,residence,unsold,,,\n" + "1栋,302,66,registry,residence,delivered,o01,业主1,\n"
+    f"{b}栋,{u},{90 + i}.50,registry,residence,delivered,o{i:02d},"
+    f"业主{i}{';配偶' + str(i) if i == 5 else ''},\n"
+    for i, (b, u) in enumerate(UNITS, start=1)
+) + ("2栋,302,88,registry,residence,unsold,,,\n"
+     "1栋,302,66,registry,residence,delivered,o01,业主1,\n")
 PDF = b"%PDF-1.4\n% signed mandate\n"
 
 #: username -> (owner_ref or "", role, {channel: address} taken as verified)
@@ -120,10 +123,16 @@ def get_vote(vote_id: int) -> Vote:
     return vote
 
 
-def run_jobs(app: Flask) -> int:
-    """Run every due job (`flask jobs drain`) with the test's session out of the way."""
+def fresh_session() -> None:
+    """End the test's session (and the user its requests loaded) to read what others wrote."""
     db.session.commit()
     db.session.remove()
+    g.pop("_login_user", None)  # the test's app context outlives its requests: drop their user
+
+
+def run_jobs(app: Flask) -> int:
+    """Run every due job (`flask jobs drain`) with the test's session out of the way."""
+    fresh_session()
     ran = drain(app)
     db.session.remove()
     return ran
