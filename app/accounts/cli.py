@@ -10,8 +10,8 @@ from app.accounts.models import Role
 from app.accounts.services import AccountError, create_user, find_user, grant_membership
 from app.errors import DomainError
 from app.extensions import db
-from app.signals import contacts_given, emit
 from app.register.models import Community, Owner
+from app.signals import contacts_given, emit
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
