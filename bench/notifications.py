@@ -86,6 +86,8 @@ def _options() -> argparse.Namespace:
     options, _ = parser.parse_known_args(sys.argv[1:])
     options.only = [v.strip() for v in options.only.split(",")]
     options.backends = [v.strip() for v in options.backends.split(",") if v.strip()]
+    if options.quick:
+        options.seconds = min(options.seconds, 15.0)
     return options
 
 

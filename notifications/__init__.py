@@ -52,9 +52,10 @@ def _register_jobs(app: Flask) -> None:
     from app.jobs import crontab, periodic, task
     from notifications import delivery, fanout, schedule
 
-    task(app, "notifications.fan_out", fanout.fan_out)
-    task(app, "notifications.deliver", delivery.deliver)
-    task(app, "notifications.send_code", delivery.send_code)
+    # sending first (people are waiting), then fan-outs, then the periodic sweeps
+    task(app, "notifications.fan_out", fanout.fan_out, priority=5)
+    task(app, "notifications.deliver", delivery.deliver, priority=10)
+    task(app, "notifications.send_code", delivery.send_code, priority=10)
     every_minute = crontab(minute="*")
     periodic(app, "notifications.close_due_votes", schedule.close_due, every_minute)
     periodic(app, "notifications.remind", schedule.remind, every_minute)

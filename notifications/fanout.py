@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app.accounts.models import User
-from app.db import utcnow
+from app.db import immediate_transactions, utcnow
 from app.extensions import db
 from app.i18n import community_tz
 from app.jobs import enqueue, schedule
@@ -49,9 +49,12 @@ def fan_out(event_id: int) -> int:
         kind = get_kind(event.kind)
         if not event.context:
             event.context = kind.load(event)
-        recipients = kind.recipients(event)
         context: dict[str, Any] = dict(event.context)
         only = {ChannelName(c) for c in event.payload.get("channels", [])} or None
+    with immediate_transactions(False), unit_of_work():  # a read: no write lock meanwhile
+        event = db.session.get(NotificationEvent, event_id)
+        assert event is not None
+        recipients = kind.recipients(event)
     here = available()
     for start in range(0, len(recipients), RECIPIENTS_PER_TRANSACTION):
         chunk = recipients[start:start + RECIPIENTS_PER_TRANSACTION]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, MemoryHuey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.signals import SIGNAL_ERROR
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -54,7 +54,7 @@ def build_huey(app: Flask) -> Huey:
     url = str(app.config.get("YISHI_QUEUE_URL") or app.config.get("REDIS_URL") or "")
     name = queue_name(app)
     if url.startswith(REDIS_SCHEMES):
-        return RedisHuey(name, url=url, results=False, blocking=True, read_timeout=1)
+        return PriorityRedisHuey(name, url=url, results=False, blocking=True, read_timeout=1)
     if url == "memory://":
         return MemoryHuey(name, results=False)
     if url.startswith("sqlite:///"):
@@ -105,7 +105,8 @@ def _in_app(app: Flask, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def task(app: Flask, name: str, fn: Callable[..., Any], **options: Any) -> Any:
-    """Register `fn` as the job `name` of the app's queue (Huey task options pass through)."""
+    """Register `fn` as the job `name` of the app's queue (Huey task options pass through:
+    `priority=` orders the queue, higher first, on SQLite and Redis alike)."""
     registry = jobs(app)
     wrapper = registry.huey.task(name=name, **options)(_in_app(app, fn))
     registry.tasks[name] = wrapper
