@@ -130,7 +130,7 @@ def message_for(claimed: Claimed, channel: ChannelName, kind: Kind, context: dic
                 texts: Texts) -> Message:
     """The message of one claimed delivery."""
     unsubscribe = ""
-    if channel == ChannelName.EMAIL and kind.selectable:
+    if channel == ChannelName.EMAIL and (kind.selectable or kind.name == "digest"):
         token = unsubscribe_token(claimed.user_id, kind.name, channel.value, claimed.link_version)
         unsubscribe = absolute(f"/notifications/unsubscribe/{token}")
     attachments: tuple[Attachment, ...] = ()

@@ -136,15 +136,18 @@ def update_preferences(user: User, *, channels: Mapping[str, object] | None = No
 
 
 def unsubscribe(user: User, kind_name: str, channel: str) -> Choices:
-    """One-click unsubscribe (RFC 8058): stop this kind on this channel (never the inbox)."""
-    kind = get_kind(kind_name)
-    current = [c.value for c in channels_for(preference_of(user.id), kind)]
-    remaining = [c for c in current if c != channel]
-    if channel == ChannelName.INBOX.value and kind.legal:
-        remaining = current
-    choices = update_preferences(user, channels={kind.name: remaining}, actor=user)
+    """One-click unsubscribe (RFC 8058): stop this kind on this channel (never the inbox); from
+    a digest, stop that channel for every kind (legal notices then reach the inbox only)."""
+    preference = preference_of(user.id)
+    kinds = selectable_kinds() if kind_name == "digest" else [get_kind(kind_name)]
+    wanted: dict[str, object] = {}
+    for kind in kinds:
+        current = [c.value for c in channels_for(preference, kind)]
+        keep_inbox = channel == ChannelName.INBOX.value and kind.legal
+        wanted[kind.name] = current if keep_inbox else [c for c in current if c != channel]
+    choices = update_preferences(user, channels=wanted, actor=user)
     record_event("notifications.unsubscribe", actor=user, community_id=None,
-                 target=f"user:{user.id}", details={"kind": kind.name, "channel": channel})
+                 target=f"user:{user.id}", details={"kind": kind_name, "channel": channel})
     return choices
 
 

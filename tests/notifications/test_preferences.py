@@ -115,6 +115,11 @@ def test_a_daily_digest_carries_the_day_in_one_email(
     assert [m.message["X-Yishi-Kind"] for m in mails] == ["digest"]
     assert mails[0].message["Subject"] == "议事每日摘要：1 条新通知"
     assert "表决开始：电动自行车充电棚选址" in mails[0].message.get_body(("plain",)).get_content()
+    url = mails[0].message["List-Unsubscribe"].strip("<>").replace("https://yishi.test", "")
+    assert nctx.test_client().post(url).status_code == 200
+    channels = choices_of(town.users["u03"]).channels
+    assert channels["vote_opened"] == ["inbox", "sms", "wechat"]
+    assert channels["comment_reply"] == ["inbox"]
 
 
 def test_the_preferences_page_keeps_the_inbox_of_legal_notices(nctx: Flask, town: Town) -> None:

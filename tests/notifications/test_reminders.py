@@ -96,3 +96,32 @@ def test_a_held_sms_reminder_is_dropped_once_its_owner_votes(
     assert (state, reason) == (DeliveryState.SKIPPED, "obsolete")
     assert [p for p in servers.http.posts("/sms") if p.body["phone"] == "13800000004"
             and p.body["template"] == "YISHI_VOTE_CLOSING"] == []
+
+
+def test_an_extension_tells_the_electorate_and_reminders_follow_the_new_deadline(
+        day: time_machine.Coordinates, nctx: Flask, town: Town, servers: Servers) -> None:
+    from app import signals
+
+    vote_id = open_town_vote(town, hours=30)
+    day.shift(timedelta(hours=6, minutes=1))
+    run_jobs(nctx)
+    assert len(_reminded()) == 10  # nobody voted: 9 owner accounts and the proxy
+    vote = get_vote(vote_id)
+    previous = vote.closes_at
+    vote.closes_at = previous + timedelta(hours=48)  # what issue 11's extend_vote will do
+    signals.emit(signals.vote_extended, vote=vote, actor=town.user("weiyuan"),
+                 previous_closes_at=previous, reason="春节期间延长投票")
+    db.session.commit()
+    run_jobs(nctx)
+    told = db.session.execute(select(Notification.body).where(
+        Notification.kind == "vote_extended", Notification.user_id == town.users["u01"])
+    ).scalar_one()
+    assert "理由：春节期间延长投票" in told
+    day.shift(timedelta(hours=48))  # 23 h 59 min before the new deadline
+    run_jobs(nctx)
+    hours = db.session.execute(select(NotificationEvent.payload).join(
+        Notification, Notification.event_id == NotificationEvent.id).where(
+        Notification.kind == "vote_closing", Notification.user_id == town.users["u03"])
+        .order_by(NotificationEvent.id)).scalars().all()
+    # the old deadline's 24 h; the new one's 72 h (due at once after the extension), its 24 h
+    assert [h["hours"] for h in hours] == [24, 72, 24]
