@@ -20,7 +20,7 @@ APT_TEST := chromium poppler-utils
 run: venv system-runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) jobs worker & worker=$$!; trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	YISHI_SECURE_COOKIES=$${YISHI_SECURE_COOKIES:-0} $(VENV)/bin/gunicorn --bind 127.0.0.1:5000 \
 		--workers 2 --access-logfile - wsgi:app
 

@@ -30,7 +30,7 @@ def drain_command() -> None:
 @jobs_cli.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def worker_command(workers: int) -> None:
-    """Run the queue's consumer in the foreground (Ctrl-C stops it after the running jobs)."""
+    """Run the queue's consumer in the foreground (SIGTERM stops it after the running jobs)."""
     from app.jobs.worker import consumer
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -21,9 +21,11 @@ class EmbeddedConsumer(Consumer):
 def consumer(app: Flask, *, workers: int = 2, embedded: bool = False) -> Consumer:
     """A consumer of the app's queue with `workers` threads and the periodic scheduler."""
     kind = EmbeddedConsumer if embedded else Consumer
+    # SIGTERM (what `make run`, systemd and gunicorn's supervisors send) lets the running jobs
+    # finish; a background job of a shell ignores SIGINT, so SIGINT stops at once
     return kind(jobs(app).huey, workers=workers, worker_type="thread", periodic=True,
                 initial_delay=0.05, backoff=1.5, max_delay=1.0, scheduler_interval=1,
-                check_worker_health=True)
+                check_worker_health=True, graceful_signal="TERM", shutdown_timeout=30)
 
 
 @contextmanager
