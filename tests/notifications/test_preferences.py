@@ -3,6 +3,7 @@ cannot be switched off; one-click unsubscribe works without signing in; the API 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import time_machine
@@ -136,3 +137,25 @@ def test_the_preferences_page_keeps_the_inbox_of_legal_notices(nctx: Flask, town
     page = client.get("/notifications/preferences").get_data(as_text=True)
     assert 'name="vote_opened:inbox" id="vote_opened-inbox"' in page
     assert "法定通知：站内信箱始终保留" in page
+
+
+def test_one_click_unsubscribe_needs_no_csrf_token(custom_app: Callable[..., Flask],
+                                                   servers: Servers) -> None:
+    from tests.notifications.conftest import channel_config
+    from tests.notifications.town import build
+
+    app = custom_app(WTF_CSRF_ENABLED=True, **channel_config(servers))
+    with app.app_context():
+        town = build()
+        open_town_vote(town)
+        run_jobs(app)
+        user_id = town.users["u01"]
+    mail = next(m for m in servers.mails_to("u01@example.org")
+                if m.message["X-Yishi-Kind"] == "vote_opened").message
+    url = mail["List-Unsubscribe"].strip("<>").replace("https://yishi.test", "")
+    client = app.test_client()
+    assert client.post("/notifications/read-all").status_code == 400  # CSRF elsewhere
+    response = client.post(url, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    with app.app_context():
+        assert choices_of(user_id).channels["vote_opened"] == ["inbox", "sms", "wechat"]
