@@ -15,10 +15,12 @@ APT_TEST := chromium poppler-utils
 .PHONY: run test test-sqlite test-postgres lint bench venv venv-dev system-runtime system-test \
 	translations extract-messages postgres redis clean
 
-## make run: venv, install, migrate, demo when empty, serve on http://127.0.0.1:5000
+## make run: venv, install, migrate, demo when empty, serve on http://127.0.0.1:5000 with the
+## jobs worker beside gunicorn (one command: stopping gunicorn stops the worker)
 run: venv system-runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
+	$(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	YISHI_SECURE_COOKIES=$${YISHI_SECURE_COOKIES:-0} $(VENV)/bin/gunicorn --bind 127.0.0.1:5000 \
 		--workers 2 --access-logfile - wsgi:app
 
@@ -77,8 +79,10 @@ postgres:
 	fi; \
 	pg_isready -h $(PG_SOCKET) || { echo "PostgreSQL is required for make test" >&2; exit 1; }
 
-# One English catalogue per feature: translations/ (core), proposals/, voting/, meetings/.
-CATALOGS := translations proposals/translations voting/translations meetings/translations
+# One English catalogue per feature: translations/ (core), proposals/, voting/, meetings/,
+# notifications/.
+CATALOGS := translations proposals/translations voting/translations meetings/translations \
+	notifications/translations
 FEATURE ?= core
 
 # Redis backs the shared rate-limit test (as several gunicorn workers would use it).
@@ -94,7 +98,7 @@ translations: venv
 	@for d in $(CATALOGS); do if [ -d $$d/en ]; then \
 	  $(VENV)/bin/pybabel compile --use-fuzzy -d $$d || exit 1; fi; done
 
-## make extract-messages FEATURE=core|proposals|voting|meetings: refresh that catalogue
+## make extract-messages FEATURE=core|proposals|voting|meetings|notifications: refresh it
 extract-messages: venv
 	@if [ "$(FEATURE)" = core ]; then cfg=babel.cfg; dir=translations; \
 	 else cfg=$(FEATURE)/babel.cfg; dir=$(FEATURE)/translations; fi; \

@@ -39,7 +39,7 @@ def _init_extensions(app: Flask) -> None:
     from pathlib import Path
 
     from app import db as db_setup
-    from app import hooks, i18n, ids, security
+    from app import hooks, i18n, ids, jobs, security
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     hooks.init_app(app)
@@ -52,16 +52,19 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    jobs.init_app(app)
 
 
 def _register_features(app: Flask) -> None:
     """Import and register every feature's blueprints, CLI commands and models."""
     import demo
     import meetings
+    import notifications
     import proposals
     import voting
     from app import accounts, api, audit, register, web
 
-    features = [web, accounts, register, audit, api, proposals, voting, meetings, demo]
+    features = [web, accounts, register, audit, api, proposals, voting, meetings, notifications,
+                demo]
     for feature in features:
         feature.init_app(app)

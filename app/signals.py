@@ -40,6 +40,9 @@ comment_posted = events.signal("comment-posted")
 official_reply = events.signal("official-reply")
 #: an owner's claim of an account was confirmed; kwargs: claim, membership, actor
 claim_confirmed = events.signal("claim-confirmed")
+#: contact details were given for an account; kwargs: user, contacts ({"email"|"sms"|"wechat":
+#: address}), verified (True when an administrator gave them, e.g. `flask users create`)
+contacts_given = events.signal("contacts-given")
 
 
 def emit(signal: Signal, **payload: Any) -> None:

@@ -14,18 +14,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import proposals, tally, voting
+from bench import notifications, proposals, tally, voting
 from bench.common import BACKENDS, Results, log, machine, migrate, temp_database
 
-SECTIONS = ("voting", "tally", "proposals")
+SECTIONS = ("voting", "tally", "proposals", "notifications")
 #: other features' benchmarks (each prints its own table); they run after the sections above
-BENCHMARKS: list[Callable[[], None]] = []
+BENCHMARKS: list[Callable[[], None]] = [notifications.run]
 
 
 def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", default=",".join(SECTIONS),
-                        help="comma-separated sections: voting, tally, proposals")
+                        help="comma-separated sections: voting, tally, proposals, "
+                             "notifications")
     parser.add_argument("--backends", default=",".join(BACKENDS),
                         help="comma-separated: sqlite, postgres")
     parser.add_argument("--quick", action="store_true",

@@ -74,6 +74,8 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "AUDIT_KEY": "test-audit-key",
         # each app anchors its audit chains in its own folder: tests start from empty tables
         "AUDIT_HEAD_FOLDER": tempfile.mkdtemp(prefix="yishi-audit-heads-"),
+        # each test app gets its own in-memory queue (tests of the queue choose SQLite or Redis)
+        "YISHI_QUEUE_URL": "memory://",
     }
     config.update(overrides)
     return create_app(config)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from app import signals
 from app.accounts.errors import ClaimError
 from app.accounts.models import ClaimCode, Membership, Role, User
 from app.accounts.passwords import check_password
@@ -224,6 +225,7 @@ def confirm_claim(claim: ClaimCode, actor: User) -> Membership:
                  target=f"claim:{claim.id}",
                  details={"owner_ref": claim.owner.owner_ref, "user_id": user.id,
                           "username": user.username})
+    signals.emit(signals.claim_confirmed, claim=claim, membership=member, actor=actor)
     return member
 
 

@@ -12,6 +12,7 @@ from app.accounts.services import create_user, find_user, grant_membership
 from app.errors import DomainError
 from app.extensions import db
 from app.register.models import Community, Owner
+from app.signals import contacts_given, emit
 from app.uow import unit_of_work
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -25,8 +26,10 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--owner-ref", default=None, help="Link an owner account to this register owner.")
 @click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--email", default="", help="E-mail address, taken as verified.")
+@click.option("--phone", default="", help="Mobile number for SMS, taken as verified.")
 def create_command(username: str, password: str, slug: str, role: str, owner_ref: str | None,
-                   display_name: str) -> None:
+                   display_name: str, email: str, phone: str) -> None:
     """Create an account with a role in a community (or add the role to an existing one)."""
     community = db.session.execute(
         select(Community).where(Community.slug == slug)
@@ -49,6 +52,9 @@ def create_command(username: str, password: str, slug: str, role: str, owner_ref
                 check_password(password, username=username)
                 user = create_user(username, password, display_name=display_name)
             grant_membership(user, community, Role(role), owner=owner)
+            if email or phone:
+                emit(contacts_given, user=user, contacts={"email": email, "sms": phone},
+                     verified=True, actor=None)
     except DomainError as exc:
         raise click.ClickException(exc.message_in("en")) from exc
     click.echo(f"user {username} is {role} of {slug}")

@@ -111,4 +111,6 @@ def resolve_conflict(conflict: BallotConflict, actor: User, keep: str, reason: s
                  details={"conflict_id": conflict.id, "owner_ref": conflict.elector.owner_ref,
                           "kept": kept.value, "reason": reason})
     db.session.flush()
+    signals.emit(signals.ballot_recorded, vote=vote, ballot=ballot, channel=None, actor=actor,
+                 proxy=None)
     return ballot

@@ -1,0 +1,36 @@
+"""INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: the UNIQUE keys decide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.extensions import db
+
+#: rows per INSERT statement (executemany batches)
+CHUNK = 1000
+
+
+def insert_ignoring_duplicates(model: Any, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert the rows in chunks; a row whose UNIQUE key is taken is skipped. Returns how many
+    rows were inserted."""
+    dialect = db.session.get_bind().dialect.name
+    builder: Any = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    added = 0
+    for start in range(0, len(rows), CHUNK):
+        chunk = list(rows[start:start + CHUNK])
+        result = db.session.execute(builder(model).on_conflict_do_nothing(), chunk)
+        added += max(getattr(result, "rowcount", 0) or 0, 0)
+    return added
+
+
+def insert_one_ignoring_duplicate(model: Any, row: dict[str, Any]) -> int | None:
+    """Insert one row unless its UNIQUE key is taken; the new row's id, or None."""
+    dialect = db.session.get_bind().dialect.name
+    builder: Any = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    statement = builder(model).values(**row).on_conflict_do_nothing().returning(model.id)
+    new_id: int | None = db.session.execute(statement).scalar_one_or_none()
+    return new_id
