@@ -20,8 +20,29 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
 
 
+def _range_pattern(limit: int) -> str:
+    """A regular expression for the decimal numbers 1..limit, without leading zeros."""
+    digits = str(limit)
+    shorter = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    same_length = []
+    for i, d in enumerate(digits):
+        rest = len(digits) - i - 1
+        low = "1" if i == 0 else "0"
+        if int(d) > int(low):
+            same_length.append(f"{digits[:i]}[{low}-{int(d) - 1}][0-9]{{{rest}}}")
+    same_length.append(digits)
+    return "|".join(shorter + same_length)
+
+
 class IdConverter(IntegerConverter):
-    """A URL segment that is an id: digits only, 1..MAX_ID (else the route does not match)."""
+    """A URL segment that is an id: 1..MAX_ID without leading zeros.
+
+    The range is in the converter's regular expression, so an out-of-range id matches no
+    route at all: a 404, never a 405 from a sibling rule of another method on the same path
+    (werkzeug checks methods before converting).
+    """
+
+    regex = f"(?:{_range_pattern(MAX_ID)})"
 
     def __init__(self, map: Any) -> None:  # noqa: A002 - werkzeug's parameter name
         super().__init__(map, min=1, max=MAX_ID, fixed_digits=0)

@@ -119,7 +119,13 @@ def discard(relative: str) -> None:
 
 
 def _after_commit(session: Session) -> None:
-    """Move stored files into place and delete discarded ones: the rows are committed."""
+    """Move stored files into place and delete discarded ones: the rows are committed.
+
+    Releasing a SAVEPOINT dispatches `after_commit` too; only the root transaction's commit
+    makes the rows durable, so a nested one leaves the pending files waiting.
+    """
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_PENDING, None) or []
     for op in pending:
         try:

@@ -6,6 +6,7 @@ A route registered without a matrix entry (or a PUBLIC entry with its reason) fa
 
 from __future__ import annotations
 
+import io
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,8 +67,17 @@ def request_as(app: Flask, route: Route, role: str, world: World, url: str,
             sign_in(app, client, world.user_ids[role])
     body: dict[str, Any] = {}
     if data is not None:
-        body = {"json": data} if api else {"data": data}
+        body = {"json": data} if api else {"data": _fresh_files(data)}
     return client.open(url, method=route.method, headers=headers, **body)
+
+
+def _fresh_files(data: Any) -> Any:
+    """Form data whose uploaded files can be read again (one request closes its file)."""
+    if not isinstance(data, dict):
+        return data
+    return {key: (io.BytesIO(value[0].getvalue()), *value[1:])
+            if isinstance(value, tuple) and value and isinstance(value[0], io.BytesIO)
+            else value for key, value in data.items()}
 
 
 def is_login_redirect(response: TestResponse) -> bool:

@@ -51,6 +51,16 @@ def test_a_stored_file_appears_only_after_the_commit(files: Flask) -> None:
     assert _everything(files) == [name]
 
 
+def test_a_released_savepoint_does_not_move_the_file_into_place(files: Flask) -> None:
+    name = storage.new_name("attachments", "application/pdf")
+    target = storage.store(name, PDF)
+    with db.session.begin_nested():
+        _community("inner")
+    assert not target.exists()  # only the root commit makes the row durable
+    db.session.commit()
+    assert target.read_bytes() == PDF
+
+
 def test_a_rollback_leaves_no_file_and_no_temporary_file(files: Flask) -> None:
     name = storage.new_name("attachments", "application/pdf")
     with pytest.raises(RuntimeError), unit_of_work():

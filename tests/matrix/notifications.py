@@ -9,7 +9,7 @@ from typing import Any
 
 from app.db import utcnow
 from app.extensions import db
-from meetings.services import publish_notice, schedule_meeting
+from meetings.services import publish_meeting_notice, schedule_meeting
 from notifications.models import Notification, NotificationEvent
 from tests.matrix import MEMBERS, OWNER, SIGNED_IN, STAFF, Public, Route, World
 from tests.matrix.voting import open_vote_on
@@ -35,7 +35,7 @@ def noticed_meeting(world: World) -> dict[str, Any]:
     meeting = schedule_meeting(world.community(), kind="deliberation_meeting", title="逢四说事",
                                starts_at=utcnow() + timedelta(days=3), place="会所",
                                actor=world.user("committee"))
-    publish_notice(meeting, actor=world.user("committee"))
+    publish_meeting_notice(meeting, actor=world.user("committee"))
     return {"meeting_id": meeting.id}
 
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from app.db import utcnow
 from app.extensions import db
-from meetings.services import add_agenda_item, publish_notice, schedule_meeting
+from meetings.services import add_agenda_item, publish_meeting_notice, schedule_meeting
 from notifications.preferences import link_version, renew_links
 from notifications.tokens import calendar_token
 from tests.factories import login
@@ -23,7 +23,7 @@ def _notice_meeting(town: Town) -> int:
                                starts_at=utcnow() + timedelta(days=20), place="小区会所",
                                actor=town.user("weiyuan"))
     add_agenda_item(meeting, town.proposal(), actor=town.user("weiyuan"))
-    publish_notice(meeting, actor=town.user("weiyuan"))
+    publish_meeting_notice(meeting, actor=town.user("weiyuan"))
     db.session.commit()
     return meeting.id
 

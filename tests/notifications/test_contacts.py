@@ -66,7 +66,8 @@ def test_a_malformed_address_is_refused_on_the_page(nctx: Flask, town: Town) -> 
 
 def test_users_create_takes_email_and_phone_as_verified(nctx: Flask, town: Town) -> None:
     result = nctx.test_cli_runner().invoke(args=[
-        "users", "create", "newowner", "--password", "password123", "--community", "hexie",
+        "users", "create", "newowner", "--password", "quiet-lantern-harbour",
+        "--community", "hexie",
         "--role", "owner", "--owner-ref", "o09", "--email", "o09@example.org",
         "--phone", "13800000009"])
     assert result.exit_code == 0, result.output
@@ -80,7 +81,8 @@ def test_users_create_takes_email_and_phone_as_verified(nctx: Flask, town: Town)
 
 def test_users_create_refuses_a_malformed_email(nctx: Flask, town: Town) -> None:
     result = nctx.test_cli_runner().invoke(args=[
-        "users", "create", "newowner", "--password", "password123", "--community", "hexie",
+        "users", "create", "newowner", "--password", "quiet-lantern-harbour",
+        "--community", "hexie",
         "--role", "owner", "--owner-ref", "o09", "--email", "not-an-address"])
     assert result.exit_code != 0
-    assert "这个地址或号码的格式不对" in result.output
+    assert "This address or number is not in a valid format" in result.output
