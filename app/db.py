@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -55,13 +55,6 @@ def immediate_transactions(enabled: bool = True) -> Iterator[None]:
         yield
     finally:
         _IMMEDIATE.reset(token)
-
-
-def in_write_transaction(work: Callable[[], T]) -> T:
-    """Deprecated alias of `app.uow.write_during_read`, kept until no feature calls it."""
-    from app.uow import write_during_read
-
-    return write_during_read(work)
 
 
 def init_app(app: Flask) -> None:

@@ -240,27 +240,17 @@ def test_a_refusal_answers_its_status_and_message_in_the_request_language(
                                           "message": "用户名或密码不正确"}}
 
 
-def test_domain_errors_and_the_deprecated_api_error_answer_json(
-        custom_app: Callable[..., Flask]) -> None:
-    from app.api.errors import ApiError
+def test_domain_errors_answer_json_and_roll_back(custom_app: Callable[..., Flask]) -> None:
     from app.errors import N_, DomainError
 
     app = custom_app()
-
-    def old() -> str:
-        raise ApiError(409, "old_code", "the old way, kept for features")
 
     def new() -> str:
         create_community("rolled-back", "回滚")
         raise DomainError("closed", N_("小区 %(slug)s 已存在"), status=409, slug="x")
 
-    app.add_url_rule("/api/v1/test-old", "test_old", old)
     app.add_url_rule("/api/v1/test-new", "test_new", new)
     client = app.test_client()
-    response = client.get("/api/v1/test-old")
-    assert response.status_code == 409
-    assert response.get_json() == {"error": {"code": "old_code",
-                                             "message": "the old way, kept for features"}}
     response = client.get("/api/v1/test-new", headers={"Accept-Language": "en"})
     assert response.status_code == 409
     assert response.get_json() == {"error": {"code": "closed", "message": "Community x exists"}}

@@ -13,17 +13,6 @@ from app.errors import DomainError
 API_PREFIX = "/api/"
 
 
-class ApiError(DomainError):
-    """Deprecated: raise `app.errors.NotFound`, `Forbidden`, `Unauthorized`, `InvalidInput` or
-    a feature's `DomainError` instead. Kept, with its `(status, code, message)` signature, for
-    feature code that has not moved yet; the lead removes it once nothing uses it."""
-
-    def __init__(self, status: int, code: str, message: str, **extra: object) -> None:
-        super().__init__(code, message, status=status)
-        #: extra members of the error object, beside code and message
-        self.extra = extra
-
-
 class ErrorDetailSchema(Schema):
     """What went wrong: a stable machine code and a human message."""
 
