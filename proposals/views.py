@@ -115,10 +115,12 @@ def show(slug: str, proposal_id: int) -> str:
 
 @bp.route(BASE + "/compare")
 def compare(slug: str, proposal_id: int) -> str:
-    """The options side by side, differing rows highlighted, with the owner's share."""
+    """The options side by side, only the rows where they differ highlighted, with the
+    owner's share; and the way on: the open vote's ballot, else the leaning."""
     community, member, proposal = load(slug, proposal_id)
     context = proposal_context(community, member, proposal, with_discussion=False)
-    return render_template("proposals/compare.html",
+    panels = [panel(community, member, proposal) for panel in hooks().proposal_panels]
+    return render_template("proposals/compare.html", panels=[p for p in panels if p],
                            rows=compare_rows(proposal, context["shares"]), **context)
 
 
