@@ -153,8 +153,9 @@ def _check_split(option: ProposalOption) -> None:
     problem = split_problem(option.cost_cny, option.funding_source or FundingSource.NONE,
                             option_split(option))
     if problem is not None:
-        raise ProposalError(problem.code, problem.message, field=problem.field,
-                            **problem.params)
+        error = ProposalError(problem.code, problem.message, field=problem.field)
+        error.params = dict(problem.params)
+        raise error
 
 
 def create_proposal(community: Community, actor: User | None, *, title: str, summary: str = "",

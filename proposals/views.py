@@ -163,6 +163,8 @@ def option_form(slug: str, proposal_id: int, option_id: int | None) -> Answer:
     actor = acting(member).user
     option = _option_or_404(proposal, option_id) if option_id else None
     form = OptionForm(obj=option if request.method == "GET" else None)
+    if not form.split_unit.data:  # an option without a split: offer yuan first
+        form.split_unit.data = "amount"
     if request.method == "GET" and option is None and request.args.get("status_quo"):
         form.title.data = _("维持现状")
         form.is_status_quo.data = True
