@@ -268,3 +268,44 @@ def test_the_share_figures_are_the_exact_ratio() -> None:
     assert to_fen(Fraction(96500) * MINE / TOTAL) == PAYS_A
     assert to_fen(Fraction(40000) * MINE / TOTAL) == FUND_A
     assert to_fen(Fraction(100000) * Fraction(25, 100) * MINE / TOTAL) == PAYS_B
+
+
+def test_committee_states_the_split_and_is_told_when_it_does_not_add_up(
+    phone_page: Page, live_server: str, ctx: Flask, make_community: Callable[..., Community],
+    make_user: Callable[..., User]
+) -> None:
+    community = make_community()
+    committee = make_user("weiyuan", community, "committee")
+    owner = make_user("zhang", community, "owner", owner_ref="o1")
+    proposal = _proposal(ctx, community, committee, owner)
+    page = phone_page
+    browser_login(page, live_server, "weiyuan")
+    page.goto(f"{live_server}/c/{community.slug}/proposals/{proposal.id}")
+    page.get_by_role("link", name="添加方案").click()
+    page.get_by_label("方案名称").fill("C 方案：西门空地")
+    page.get_by_label("总费用（元）").fill("120000")
+    page.get_by_label("资金来源", exact=True).select_option(label="混合来源")
+    split = page.locator("fieldset.funding-split")
+    assert split.get_by_label("按金额（元），合计须等于总费用").is_checked()
+    split.get_by_label("专项维修资金", exact=True).fill("20000")
+    split.get_by_label("业主按面积分摊", exact=True).fill("90000")
+    _submit(page, page.get_by_role("button", name="保存方案"))
+    errors = page.locator("fieldset.funding-split .errors")
+    assert errors.inner_text() == \
+        "各来源的金额合计为 ¥110,000.00，与总费用 ¥120,000.00 不符（相差 ¥10,000.00）"
+    assert page.get_by_label("业主按面积分摊", exact=True).input_value() == "90000"
+    radio = _box(page.get_by_label("按比例（%），合计须为 100%"))
+    assert radio["width"] >= 20 and radio["height"] >= 20
+    row = _box(split.locator("li", has_text="按比例（%）"))
+    assert row["height"] >= MIN_TARGET and abs(row["y"] + row["height"] / 2
+                                               - radio["y"] - radio["height"] / 2) < 2
+    screenshot(page, "issue12-phone-split-error-zh")
+    # the same parts as percentages of the cost
+    page.get_by_label("按比例（%），合计须为 100%").check()
+    page.get_by_label("专项维修资金", exact=True).fill("25")
+    page.get_by_label("业主按面积分摊", exact=True).fill("75")
+    _submit(page, page.get_by_role("button", name="保存方案"))
+    assert "方案已保存" in page.get_by_role("status").inner_text()
+    card = page.locator("li.option", has_text="C 方案")
+    assert card.locator("div", has_text="资金来源").locator("dd").inner_text() == \
+        "专项维修资金 25.00%，¥30,000.00；业主按面积分摊 75.00%，¥90,000.00"
