@@ -78,7 +78,9 @@ def _no_duplicate_ids(page: Page) -> None:
 
 def _assert_side_by_side(page: Page) -> None:
     """The comparison is one table, options as columns side by side within the phone's width."""
+    page.wait_for_url("**/compare")
     heads = page.locator(".compare-grid thead th")
+    heads.first.wait_for()
     assert heads.count() == 3
     first, second = heads.nth(1).bounding_box(), heads.nth(2).bounding_box()
     assert first and second

@@ -174,7 +174,7 @@ def test_comparison_side_by_side_shares_leaning_and_targets_on_a_phone_in_chines
     screenshot(page, "issue12-phone-show-zh")
 
     # the comparison: side by side, only differing rows highlighted, the exact share
-    page.get_by_role("link", name="并排对比各方案").click()
+    _submit(page, page.get_by_role("link", name="并排对比各方案"))
     assert page.locator("h1").inner_text() == "方案对比"
     _assert_side_by_side(page, 390)
     _assert_only_differing_rows_highlighted(page)
@@ -281,7 +281,7 @@ def test_committee_states_the_split_and_is_told_when_it_does_not_add_up(
     page = phone_page
     browser_login(page, live_server, "weiyuan")
     page.goto(f"{live_server}/c/{community.slug}/proposals/{proposal.id}")
-    page.get_by_role("link", name="添加方案").click()
+    _submit(page, page.get_by_role("link", name="添加方案"))
     page.get_by_label("方案名称").fill("C 方案：西门空地")
     page.get_by_label("总费用（元）").fill("120000")
     page.get_by_label("资金来源", exact=True).select_option(label="混合来源")
