@@ -26,12 +26,12 @@ from flask import Flask
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
-from sqlalchemy import select
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import select
 
 from app.db import utcnow
 from app.extensions import db
