@@ -264,7 +264,9 @@ def test_no_acknowledged_ballot_is_lost_when_a_worker_is_killed(
     server.wait_for("Booting worker with pid")
     assert victims[0] not in server.workers()
     assert KILL_AFTER <= before_kill[0] < OWNERS  # killed mid-load: ballots before and after
-    assert len(acked) + len(lost) == OWNERS  # every owner's ballot was answered or found final
+    # every owner's ballot was answered, or found final by the retry of a cut request
+    assert len(acked) + len(lost) == OWNERS, (sorted(acked), lost, cut)
+    assert len(lost) <= len(cut)
 
     from voting.models import Ballot, BallotRevision, VoteElector
 
