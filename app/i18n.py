@@ -7,9 +7,10 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_skeleton, get_datetime_format
 from babel.numbers import format_decimal
 from flask import Flask, current_app, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from app.extensions import babel
@@ -89,11 +90,23 @@ def format_percent(value: Fraction | Decimal | int | None,
     return format_decimal(number, format="0." + "0" * places, locale=get_locale()) + "%"
 
 
+#: the date styles of `when`; the time is always hours:minutes (24 h), never seconds
+WHEN_STYLES = ("short", "medium", "long", "full")
+
+
 def format_when(value: datetime | None, fmt: str = "medium") -> str:
-    """Format a datetime in the community's time zone and the user's language."""
+    """Format a datetime in the community's time zone and the user's language, to the minute
+    (a 24-hour clock, no seconds): "2026年12月2日 09:57", "Dec 2, 2026, 09:57"."""
     if value is None:
         return "—"
-    return format_datetime(value, fmt)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    style = fmt if fmt in WHEN_STYLES else "medium"
+    locale, zone = get_locale(), get_timezone()
+    local = value.astimezone(zone)
+    day = format_date(local, style, locale=locale)
+    clock = format_skeleton("Hm", local, tzinfo=zone, locale=locale)
+    return get_datetime_format(style, locale=locale).replace("{1}", day).replace("{0}", clock)
 
 
 def community_tz() -> str:

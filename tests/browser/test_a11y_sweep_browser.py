@@ -58,7 +58,8 @@ def _ids(app: Flask) -> dict[str, Any]:
         def community(slug: str) -> Community:
             return db.session.execute(select(Community).where(Community.slug == slug)).scalar_one()
 
-        spj, jax, tyc = community("shangpinju"), community("jinanxiaozhu"), community("tianyuancheng")
+        spj, jax = community("shangpinju"), community("jinanxiaozhu")
+        tyc = community("tianyuancheng")
         open_vote = db.session.execute(select(Vote).where(Vote.community_id == spj.id)).scalar_one()
         closed_vote = db.session.execute(
             select(Vote).where(Vote.community_id == jax.id)).scalar_one()
@@ -134,6 +135,8 @@ def _visit(page: Page, base: str, path: str, shot: str, found: list[str]) -> Non
     response = page.goto(base + path)
     assert response is not None and response.status < 400, (path, response and response.status)
     page.wait_for_load_state()
+    if not path.startswith("/login"):
+        assert "/login" not in page.url, f"{shot}: {path} sent to the login page"
     violations = axe_violations(page)
     if violations:
         found.append(f"== {shot} ({path})\n{_describe_violations(violations)}")

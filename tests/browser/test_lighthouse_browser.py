@@ -49,7 +49,8 @@ def _lighthouse(url: str, name: str, cookie: str | None) -> dict[str, float]:
     report = out / f"{name}.json"
     args = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
             "--only-categories=performance,accessibility", "--form-factor=mobile",
-            "--max-wait-for-load=20000", f"--emulated-user-agent={AGENT}", f"--chrome-flags={CHROME_FLAGS}"]
+            "--max-wait-for-load=20000", f"--emulated-user-agent={AGENT}",
+            f"--chrome-flags={CHROME_FLAGS}"]
     if cookie:
         args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = {**os.environ, "CHROME_PATH": CHROMIUM}

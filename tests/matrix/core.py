@@ -39,7 +39,8 @@ def _register_file(world: World, params: dict[str, Any]) -> dict[str, Any]:
 
 MATRIX = [
     Route("web.home", "GET", "/", EVERYONE),
-    Route("web.community_home", "GET", "/c/{slug}/", MEMBERS),
+    # outsiders and anonymous visitors get the public home (decisions, notices, meetings)
+    Route("web.community_home", "GET", "/c/{slug}/", EVERYONE),
     Route("accounts.logout", "POST", "/logout", SIGNED_IN),
     Route("accounts.set_language", "POST", "/lang/en", EVERYONE),
     Route("accounts.members", "GET", "/c/{slug}/members", STAFF),
