@@ -5,7 +5,6 @@ community home with the published records and noticed meetings, and nothing else
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from datetime import timedelta
 
 from flask.testing import FlaskClient

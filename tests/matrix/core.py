@@ -49,6 +49,8 @@ MATRIX = [
     Route("register.overview", "GET", "/c/{slug}/register/", STAFF),
     Route("register.upload", "GET", "/c/{slug}/register/upload", STAFF),
     Route("register.upload", "POST", "/c/{slug}/register/upload", STAFF, data=_register_file),
+    Route("register.template", "GET", "/c/{slug}/register/template.xlsx", STAFF),
+    Route("register.template", "GET", "/c/{slug}/register/template.csv", STAFF),
     Route("register.units", "GET", "/c/{slug}/register/units", STAFF),
     Route("register.owner", "GET", "/c/{slug}/register/owners/o1", STAFF),
     Route("register.claims", "GET", "/c/{slug}/register/claims", STAFF),
