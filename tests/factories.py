@@ -7,8 +7,8 @@ from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 from sqlalchemy import event
+from werkzeug.test import TestResponse
 
 from app.accounts.models import Role, User
 from app.accounts.services import create_user, grant_membership

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -15,7 +14,7 @@ from app.extensions import db
 from app.register.electorate import Electorate
 from app.register.models import Community, Unit
 from app.register.services import import_register, register_totals
-from tests.factories import upload_register, HEADER, SMALL_REGISTER, count_queries, login
+from tests.factories import HEADER, SMALL_REGISTER, count_queries, login, upload_register
 
 
 def switch_user(client: FlaskClient, username: str) -> None:

@@ -72,8 +72,8 @@ def test_cli_imports_xlsx_and_gbk(ctx: Flask, make_community: Callable[..., Comm
     assert result.exit_code == 0, result.output
     assert "3 created" in result.output
     gbk = tmp_path / "名册.csv"
-    gbk.write_bytes(_csv(ROWS[:2] + [["1栋", "103", "70.00", "survey", "residence",
-                                      "delivered", "o3", "赵六", ""]]).encode("gbk"))
+    extra = ["1栋", "103", "70.00", "survey", "residence", "delivered", "o3", "赵六", ""]
+    gbk.write_bytes(_csv([*ROWS[:2], extra]).encode("gbk"))
     result = ctx.test_cli_runner().invoke(args=["register", "import", "spj", str(gbk)])
     assert result.exit_code == 0, result.output
     assert "1 created, 0 updated, 2 unchanged, 1 not in file" in result.output
@@ -128,7 +128,7 @@ def test_preview_lists_changes_and_writes_nothing_until_confirmed(
     login(client, "boss")
     lines = SMALL_REGISTER.splitlines()
     first = lines[1].split(",")
-    changed = ",".join(first[:2] + ["99.99"] + first[3:])
+    changed = ",".join([*first[:2], "99.99", *first[3:]])
     data = "\n".join([lines[0], changed, *lines[2:],
                       "9栋,901,66.00,survey,residence,delivered,o9,新业主,"]) + "\n"
     preview = upload_register(client, "spj", data.encode("gbk"), "名册.csv", confirm=False)
