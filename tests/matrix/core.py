@@ -43,6 +43,7 @@ MATRIX = [
     Route("web.community_home", "GET", "/c/{slug}/", EVERYONE),
     Route("accounts.logout", "POST", "/logout", SIGNED_IN),
     Route("accounts.set_language", "POST", "/lang/en", EVERYONE),
+    Route("accounts.set_text_size", "POST", "/text-size/large", EVERYONE),
     Route("accounts.members", "GET", "/c/{slug}/members", STAFF),
     Route("accounts.change_role", "POST", "/c/{slug}/members/{member_id}/role", STAFF,
           setup=_resident_member, data=_role_form),
