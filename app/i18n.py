@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton, get_datetime_format
@@ -91,6 +92,7 @@ def format_percent(value: Fraction | Decimal | int | None,
 
 
 #: the date styles of `when`; the time is always hours:minutes (24 h), never seconds
+WhenStyle = Literal["short", "medium", "long", "full"]
 WHEN_STYLES = ("short", "medium", "long", "full")
 
 
@@ -101,12 +103,13 @@ def format_when(value: datetime | None, fmt: str = "medium") -> str:
         return "—"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    style = fmt if fmt in WHEN_STYLES else "medium"
+    style = cast(WhenStyle, fmt if fmt in WHEN_STYLES else "medium")
     locale, zone = get_locale(), get_timezone()
     local = value.astimezone(zone)
     day = format_date(local, style, locale=locale)
     clock = format_skeleton("Hm", local, tzinfo=zone, locale=locale)
-    return get_datetime_format(style, locale=locale).replace("{1}", day).replace("{0}", clock)
+    pattern = str(get_datetime_format(style, locale=locale))
+    return pattern.replace("{1}", day).replace("{0}", clock)
 
 
 def community_tz() -> str:
