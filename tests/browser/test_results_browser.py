@@ -1,0 +1,90 @@
+"""The result page read on a 390 px phone and on a desktop, in Chinese and English: chart text
+is at least 12 CSS px (the SVGs are not scaled down), the legend is there, and no table cell
+wraps one character per line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from app.accounts.models import User
+from app.extensions import db
+from app.register.models import Community
+from tests.browser.conftest import browser_login, screenshot
+from tests.browser.test_voting_browser import _charging_shed_vote
+from voting.services import cast_ballot, close_vote
+
+SCREENS = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
+                     "has_touch": True, "device_scale_factor": 2},
+           "desktop": {"viewport": {"width": 1200, "height": 900}}}
+LOCALES = {"zh": "zh-CN", "en": "en-US"}
+
+#: every text of every chart: its computed size and its rendered height, and how much the
+#: chart is scaled (1 where no viewBox shrinks it)
+CHART_TEXT = """() => [...document.querySelectorAll('svg.chart text')].map(t => ({
+  text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize),
+  height: t.getBoundingClientRect().height, scale: t.getScreenCTM().a }))"""
+#: every cell of the figure tables: its line height and its rendered height and width
+CELLS = """() => [...document.querySelectorAll('table.figures th, table.figures td')]
+  .filter(c => c.textContent.trim()).map(c => ({
+    text: c.textContent.trim(), height: c.getBoundingClientRect().height,
+    width: c.getBoundingClientRect().width,
+    line: parseFloat(getComputedStyle(c).lineHeight),
+    pad: parseFloat(getComputedStyle(c).paddingTop) + parseFloat(getComputedStyle(c).paddingBottom)
+  }))"""
+
+
+@pytest.fixture
+def pages(browser: Browser) -> Iterator[Callable[[str, str], Page]]:
+    contexts = []
+
+    def make(screen: str, lang: str) -> Page:
+        ctx = browser.new_context(locale=LOCALES[lang], **SCREENS[screen])  # type: ignore[arg-type]
+        ctx.set_default_timeout(15000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_result_charts_and_tables_read_on_phone_and_desktop(
+        pages: Callable[[str, str], Page], live_server: str, screen: str, lang: str,
+        make_community: Callable[..., Community], make_user: Callable[..., User]) -> None:
+    community, proposal, vote, owner = _charging_shed_vote(make_community, make_user)
+    a, b = [o.id for o in proposal.options]
+    cast_ballot(vote, owner, {str(a): "agree", str(b): "oppose"})
+    assert vote.opened_by is not None
+    close_vote(vote, vote.opened_by)
+    db.session.commit()
+    page = pages(screen, lang)
+    browser_login(page, live_server, "zhang")
+    page.goto(f"{live_server}/c/{community.slug}/votes/{vote.id}/results")
+    heading = page.locator("h1").inner_text()
+    current = page.locator(".vote-nav a[aria-current=page]").inner_text()
+    assert current in heading  # the tab and the heading say the same
+
+    texts = page.evaluate(CHART_TEXT)
+    assert len(texts) >= 2 * 2 + 2 * 3  # two turnout bars, two options of two rows
+    for t in texts:
+        assert t["scale"] == 1, t
+        assert t["size"] >= 12 and t["height"] >= 12, t
+    legends = page.locator("figure.chart-figure figcaption .chart-legend")
+    assert legends.count() == 2
+    words = ("同意", "反对", "弃权") if lang == "zh" else ("Agree", "Oppose", "Abstain")
+    for word in words:
+        assert word in legends.first.inner_text()
+    assert page.locator("svg.chart[role=img] title").count() == 4
+
+    cells = page.evaluate(CELLS)
+    assert cells
+    for c in cells:  # one line per cell: nothing wraps one character per line
+        assert c["height"] - c["pad"] <= c["line"] * 1.5 + 1, c
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen][
+        "viewport"]["width"]  # type: ignore[index]
+    screenshot(page, f"results-{screen}-{lang}")
