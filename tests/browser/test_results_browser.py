@@ -88,3 +88,44 @@ def test_result_charts_and_tables_read_on_phone_and_desktop(
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen][
         "viewport"]["width"]  # type: ignore[index]
     screenshot(page, f"results-{screen}-{lang}")
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_receipt_typed_with_spaces_and_the_proxy_sees_what_was_cast(
+        pages: Callable[[str, str], Page], live_server: str, screen: str, lang: str,
+        make_community: Callable[..., Community], make_user: Callable[..., User]) -> None:
+    community, proposal, vote, owner = _charging_shed_vote(make_community, make_user)
+    a, b = [o.id for o in proposal.options]
+    receipt = cast_ballot(vote, owner, {str(a): "agree", str(b): "oppose"}).receipt
+    db.session.commit()
+    slug = community.slug
+
+    page = pages(screen, lang)
+    browser_login(page, live_server, "zhang")
+    page.goto(f"{live_server}/c/{slug}/votes/{vote.id}/receipt")
+    typed = " ".join(receipt.replace("-", "").lower()[i:i + 2] for i in range(0, 12, 2))
+    page.fill("input[name=code]", typed)  # "ab cd ef gh jk mn"
+    with page.expect_navigation():
+        page.click("form.form button[type=submit]")
+    status = page.locator("#receipt-status").inner_text()
+    assert status == ("已计入" if lang == "zh" else "Counted"), status
+    assert page.locator(".receipt-outcome code").inner_text() == receipt
+    screenshot(page, f"receipt-spaces-{screen}-{lang}")
+
+    proxy = pages(screen, lang)
+    browser_login(proxy, live_server, "daili")
+    proxy.goto(f"{live_server}/c/{slug}/votes/{vote.id}/proxy")
+    form = proxy.locator("section.mandator form").first
+    form.locator(f"input[name$='-opt_{a}'][value=oppose]").check()
+    form.locator(f"input[name$='-opt_{b}'][value=abstain]").check()
+    with proxy.expect_navigation():
+        form.locator("button[type=submit]").click()
+    section = proxy.locator("section.mandator").first
+    assert section.locator(f"input[name$='-opt_{a}'][value=oppose]").is_checked()
+    assert section.locator(f"input[name$='-opt_{b}'][value=abstain]").is_checked()
+    heading = section.locator("h2").inner_text()
+    assert "李四、王五" in heading and "1栋-201" in heading, heading  # by name and unit
+    cast = section.locator(".cast-choices").inner_text()
+    assert ("反对" if lang == "zh" else "Oppose") in cast
+    screenshot(proxy, f"proxy-after-cast-{screen}-{lang}")

@@ -172,3 +172,35 @@ def test_receipt_form_needs_a_code(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     response = as_user("resident").post(_url(world, vote, "receipt"), data={"code": ""})
     assert response.status_code == 400 and "请填写回执码" in html(response)
+
+
+#: how owners type a receipt: lower case, no dashes, spaces, a Chinese input method's
+#: full-width letters and dashes, a dash of another kind
+def _typings(receipt: str) -> list[str]:
+    plain = receipt.replace("-", "")
+    full = "".join(chr(ord(c) + 0xFEE0) for c in plain)  # ＡＢＣＤ...
+    return [receipt.lower(), plain, plain.lower(), receipt.replace("-", " "),
+            f"  {receipt.lower().replace('-', ' - ')} ", " ".join(plain),
+            f"{full[:4]}－{full[4:8]}　{full[8:]}", receipt.replace("-", "—")]
+
+
+def test_receipt_page_and_api_accept_the_same_typings(world: World, as_user: AsUser) -> None:
+    """The page and the API share one normaliser: case, spaces and dashes are ignored."""
+    from voting.services import cast_ballot
+
+    vote = open_for(world)
+    receipt = cast_ballot(vote, world.owner1, {}).receipt
+    db.session.commit()
+    client = as_user("owner1")
+    token = client.post("/api/v1/auth/token",
+                        json={"username": "owner1", "password": "password123"}).get_json()
+    bearer = {"Authorization": f"Bearer {token['token']}"}
+    for typed in _typings(receipt):
+        page = html(client.post(_url(world, vote, "receipt"), data={"code": typed}))
+        assert 'id="receipt-status">已计入' in page, typed
+        assert f"<code>{receipt}</code>" in page  # shown as stored
+        answer = client.get(f"/api/v1/votes/{vote.id}/receipts/{typed}", headers=bearer)
+        assert answer.status_code == 200 and answer.get_json()["receipt"] == receipt, typed
+    wrong = html(client.post(_url(world, vote, "receipt"), data={"code": "AAAA BBBB CCCC"}))
+    assert "查无此回执" in wrong
+    assert "大小写、空格和横线都不影响查验" in html(client.get(_url(world, vote, "receipt")))
