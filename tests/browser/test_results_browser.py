@@ -103,6 +103,16 @@ def test_receipt_typed_with_spaces_and_the_proxy_sees_what_was_cast(
 
     page = pages(screen, lang)
     browser_login(page, live_server, "zhang")
+    # before voting (or changing the vote) the ballot page says what will be public
+    page.goto(f"{live_server}/c/{slug}/votes/{vote.id}/ballot")
+    statement = page.locator("details.publication")
+    assert statement.is_visible()
+    words = ("按房号查看每张计入的选票" if lang == "zh"
+             else "can read each counted ballot by unit number")
+    assert words in statement.inner_text()
+    box, form = statement.bounding_box(), page.locator("form.ballot").bounding_box()
+    assert box is not None and form is not None and box["y"] < form["y"]
+    screenshot(page, f"ballot-publication-{screen}-{lang}")
     page.goto(f"{live_server}/c/{slug}/votes/{vote.id}/receipt")
     typed = " ".join(receipt.replace("-", "").lower()[i:i + 2] for i in range(0, 12, 2))
     page.fill("input[name=code]", typed)  # "ab cd ef gh jk mn"
