@@ -69,7 +69,8 @@ def test_register_is_public_searchable_and_filterable(client: FlaskClient,
     assert "电动车充电棚选址 表决纪要" in body
     assert "张三" not in body  # never names
     assert "李四" not in body
-    notice = f'href="/c/spj/notices/{published["notice_id"]}"'
+    # the notice as a card of its own; the minutes as a card or inside the notice's card
+    notice = f'id="result_notice-{published["notice_id"]}"'
     minutes = f'href="/c/spj/minutes/{published["minutes_id"]}"'
 
     def listed(query: str) -> tuple[bool, bool]:
@@ -79,12 +80,13 @@ def test_register_is_public_searchable_and_filterable(client: FlaskClient,
     assert listed("") == (True, True)
     assert listed("q=电梯") == (False, False)
     assert listed("q=充电棚") == (True, True)
-    assert listed("q=结果公告") == (True, False)
+    assert listed("q=结果公告") == (True, True)  # the minutes are in the notice's card
+    assert listed("q=表决纪要") == (True, True)  # found by the minutes' title too
     year = published["year"]  # the community's calendar year
     assert listed(f"year={year}") == (True, True)
     assert listed(f"year={year - 5}") == (False, False)
     assert listed("matter=7&kind=minutes") == (False, True)
-    assert listed("matter=7&kind=result_notice") == (True, False)
+    assert listed("matter=7&kind=result_notice") == (True, True)  # linked in its card
     assert listed("matter=6") == (False, False)
     assert listed("matter=0") == (False, False)  # item 7 is not advisory
     assert client.get("/c/spj/decisions?year=abc&matter=<x>").status_code == 200
@@ -186,3 +188,52 @@ def test_home_shows_latest_decisions(client: FlaskClient, published: dict[str, A
     page = client.get("/c/spj/").get_data(as_text=True)
     assert "会议与决议公示" in page
     assert "电动车充电棚选址 表决结果公告" in page
+
+
+def test_a_notice_and_its_minutes_are_one_card_linked_both_ways(
+        client: FlaskClient, published: dict[str, Any]) -> None:
+    import re
+
+    body = client.get("/c/spj/decisions").get_data(as_text=True)
+    assert "共 1 条" in body
+    cards = re.findall(r'<li class="card decision" id="([a-z_]+-\d+)">(.*?)</li>\n', body, re.S)
+    assert [ident for ident, _card in cards] == [f"result_notice-{published['notice_id']}"]
+    card = cards[0][1]
+    assert f'href="/c/spj/notices/{published["notice_id"]}"' in card
+    assert "本议题的会议纪要" in card
+    assert f'href="/c/spj/minutes/{published["minutes_id"]}"' in card
+    # asked for minutes only, the minutes are their own card, linked back to the notice
+    minutes = client.get("/c/spj/decisions?kind=minutes").get_data(as_text=True)
+    cards = re.findall(r'<li class="card decision" id="([a-z_]+-\d+)">(.*?)</li>\n', minutes,
+                       re.S)
+    assert [ident for ident, _card in cards] == [f"minutes-{published['minutes_id']}"]
+    assert "对应的结果公告" in cards[0][1]
+    assert f'href="/c/spj/notices/{published["notice_id"]}"' in cards[0][1]
+
+
+def test_the_matter_filter_names_the_matters_in_words(client: FlaskClient,
+                                                      published: dict[str, Any]) -> None:
+    body = client.get("/c/spj/decisions").get_data(as_text=True)
+    assert '<option value="7">改建、重建建筑物及其附属设施</option>' in body
+    assert '<option value="1">制定和修改业主大会议事规则</option>' in body
+    assert "第 1 项" not in body and "第 7 项" not in body
+    client.post("/lang/en", data={"next": "/"})
+    english = client.get("/c/spj/decisions").get_data(as_text=True)
+    assert "第 7 项" not in english and "改建、重建" not in english
+    assert '<option value="7">' in english
+
+
+def test_atom_entries_carry_a_real_summary(client: FlaskClient,
+                                           published: dict[str, Any]) -> None:
+    root = ET.fromstring(client.get("/c/spj/decisions.atom").data)
+    summaries = {(e.findtext(f"{ATOM}title") or ""): e.findtext(f"{ATOM}summary") or ""
+                 for e in root.findall(f"{ATOM}entry")}
+    notice = summaries["[结果公告] 电动车充电棚选址 表决结果公告"]
+    assert notice.startswith("电动车充电棚选址 表决结果公告。表决结果：未通过。")
+    assert "参与表决：2 人（" in notice and "范围内 4 人" in notice
+    assert "同意 " in notice and "反对 " in notice and " m²" in notice
+    assert f"/c/spj/minutes/{published['minutes_id']}" in notice  # its minutes
+    minutes = summaries["[会议纪要] 电动车充电棚选址 表决纪要"]
+    assert "电动车充电棚选址 表决纪要（会议纪要）" in minutes
+    assert f"/c/spj/notices/{published['notice_id']}" in minutes
+    assert "SHA-256: " in minutes
