@@ -138,16 +138,31 @@ def notice_view(content: dict[str, Any], lang: str,
         translated = reasons_in(lang)
         if translated is not None:
             reasons, reasons_lang = translated, lang
-    if lang == "zh":
-        reasons_lang = "zh"
     threshold = content.get("threshold")
+    period = content["voting_period"]
+    if lang == "zh":  # the record's own words
+        return NoticeView(
+            title=str(content["title"]), community=str(content.get("community", "")),
+            organiser=str(content.get("organiser", "")), scope=str(content.get("scope", "")),
+            method=str(content.get("method_label", "")), opened_at=period["opened_at"],
+            closed_at=period["closed_at"],
+            electorate=_("%(headcount)s · %(area)s", headcount=headcount(ele["headcount"]),
+                         area=area(ele["area_m2"])),
+            participation=_("%(headcount)s · %(area)s",
+                            headcount=with_share(headcount(par["headcount"]),
+                                                 par["headcount_pct"]),
+                            area=with_share(area(par["area_m2"]), par["area_pct"])),
+            threshold=str(content.get("threshold_label", "")), sides=sides, options=options,
+            verdict=verdict_word(content.get("passed")), reasons=reasons, reasons_lang="zh",
+            published_at=str(content.get("published_at", "")),
+            objection_ends_at=content.get("objection_ends_at"))
     return NoticeView(
         title=notice_title(content), community=str(content.get("community", "")),
         organiser=organiser(content), scope=scope(content),
         method=method_label(str(content.get("method", "")), lang,
                             str(content.get("method_label", ""))),
-        opened_at=record_time(content["voting_period"]["opened_at"]),
-        closed_at=record_time(content["voting_period"]["closed_at"]),
+        opened_at=record_time(period["opened_at"]),
+        closed_at=record_time(period["closed_at"]),
         electorate=_("%(headcount)s · %(area)s", headcount=headcount(ele["headcount"]),
                      area=area(ele["area_m2"])),
         participation=_("%(headcount)s · %(area)s",

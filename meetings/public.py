@@ -15,7 +15,7 @@ from app.i18n import community_tz, lang_code
 from app.law import MATTERS, matter_name, text
 from app.register.models import Community
 from meetings import minutes as svc
-from meetings import result_notices
+from meetings import result_notices, sources
 from meetings.decisions import (
     KINDS,
     MINUTES,
@@ -31,7 +31,7 @@ from meetings.feed import atom_feed
 from meetings.forms import ActionForm, DecisionsFilterForm, ResultNoticeForm
 from meetings.minutes_views import minutes_allowed
 from meetings.models import ResultNotice
-from meetings.notice_words import notice_summary
+from meetings.notice_words import notice_summary, notice_view
 from meetings.permissions import (
     can_correct_minutes,
     can_edit_minutes,
@@ -186,10 +186,15 @@ def _result_notice_context(slug: str, notice_id: int) -> dict[str, Any]:
     notice = get_in_community_or_404(ResultNotice, notice_id, community)
     proposal_url = url_for("web.community_home", slug=slug, _external=True).rstrip("/") + \
         f"/proposals/{notice.proposal_id}"
-    return {"community": community, "notice": notice, "c": result_notices.notice_content(notice),
+    content = result_notices.notice_content(notice)
+    lang = lang_code()
+    view = notice_view(content, lang, lambda other: sources.reasons_for_notice(
+        notice.vote_id, content, other))
+    return {"community": community, "notice": notice, "c": content, "v": view,
+            "lang": lang,
             "verified": result_notices.verify_notice(notice), "final": notice.is_final(utcnow()),
             "qr": qr_svg(proposal_url), "proposal_url": proposal_url,
-            "sides": [(str(side), text(words, lang_code())) for side, words in SIDE_WORDS.items()]}
+            "sides": [(str(side), text(words, lang)) for side, words in SIDE_WORDS.items()]}
 
 
 @bp.route("/c/<slug>/notices/<id:notice_id>")

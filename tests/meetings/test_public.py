@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable
 from datetime import timedelta
@@ -112,7 +113,7 @@ def test_notice_page_has_fields_and_qr(client: FlaskClient, published: dict[str,
     for text in ("<svg", f"/c/spj/proposals/{published['proposal_id']}", "尚品居业主委员会",
                  "全体业主", "492.25 m²", "279.50 m²", "50.00%", "四分之三",
                  "表决结果：未通过", "询异期至", "尚未生效",
-                 "逐项表决（同意／反对／弃权）", '<th scope="col">同意</th>'):
+                 "逐项表决（同意／反对／弃权）", '<th scope="col" class="num">同意</th>'):
         assert text in body, text
 
 
@@ -237,3 +238,35 @@ def test_atom_entries_carry_a_real_summary(client: FlaskClient,
     assert "电动车充电棚选址 表决纪要（会议纪要）" in minutes
     assert f"/c/spj/notices/{published['notice_id']}" in minutes
     assert "SHA-256: " in minutes
+
+
+#: Chinese characters (CJK ideographs and full-width punctuation)
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+#: the proper names of the test world, which stay as they are in English
+PROPER_NAMES = ("电动车充电棚选址", "方案A：北门", "方案B：南门", "尚品居")
+
+
+def _without_proper_names(text: str) -> str:
+    for name in PROPER_NAMES:
+        text = text.replace(name, "")
+    return text
+
+
+def test_the_english_notice_page_and_pdf_read_in_english(
+        client: FlaskClient, published: dict[str, Any], tmp_path: Path) -> None:
+    """No Chinese inside English labels: result words, counts, areas, dates, rules, reasons."""
+    client.post("/lang/en", data={"next": "/"})
+    body = client.get(f"/c/spj/notices/{published['notice_id']}").get_data(as_text=True)
+    article = body[body.index('<article class="card a4-notice">'):body.index("</article>")]
+    article = re.sub(r"<svg.*?</svg>", "", article, flags=re.S)  # the QR code's title
+    for expected in ("Result notice: 电动车充电棚选址", "committee of 尚品居",
+                     "All owners", "Result of the vote: Failed", "2 owners (50.00%)",
+                     "492.25 m²", "279.50 m²"):
+        assert expected in article, expected
+    assert "人" not in article and "通过" not in article
+    left = CJK.findall(_without_proper_names(re.sub(r"<[^>]+>", " ", article)))
+    assert left == [], "".join(left)
+    pdf = client.get(f"/c/spj/notices/{published['notice_id']}.pdf")
+    text = _without_proper_names(_pdf_text(pdf.data, tmp_path))
+    assert "Result of the vote: Failed" in text and "2 owners" in text
+    assert CJK.findall(text) == []
