@@ -176,7 +176,22 @@ def test_committee_publishes_notice_and_drafts_minutes_from_the_register(
     refused = client.post(f"/c/spj/notices/from-proposal/{pid}", data={"objection_days": "99"})
     assert refused.status_code == 302
     assert refused.headers["Location"] == "/c/spj/decisions"
-    done = client.post(f"/c/spj/notices/from-proposal/{pid}", data={"objection_days": "3"})
+    # without the confirmation nothing is published: the confirmation page shows the notice
+    unconfirmed = client.post(f"/c/spj/notices/from-proposal/{pid}",
+                              data={"objection_days": "3"})
+    assert unconfirmed.headers["Location"] == (
+        f"/c/spj/notices/from-proposal/{pid}?objection_days=3")
+    with client.application.app_context():
+        assert db.session.query(ResultNotice).count() == 0
+    confirm = client.get(unconfirmed.headers["Location"]).get_data(as_text=True)
+    for text in ("确认发布结果公告", "发布后不能修改或撤回", "询异期 3 天", "表决结果：未通过",
+                 "492.25 m²", 'name="confirm" type="hidden" value="yes"',
+                 'name="objection_days" type="hidden" value="3"'):
+        assert text in confirm, text
+    with client.application.app_context():
+        assert db.session.query(ResultNotice).count() == 0  # the preview wrote nothing
+    done = client.post(f"/c/spj/notices/from-proposal/{pid}",
+                       data={"objection_days": "3", "confirm": "yes"})
     assert done.headers["Location"].startswith("/c/spj/notices/")
     drafted = client.post(f"/c/spj/minutes/from-proposal/{pid}")
     assert drafted.headers["Location"].endswith("/edit")
