@@ -1,6 +1,8 @@
-"""The result page read on a 390 px phone and on a desktop, in Chinese and English: chart text
-is at least 12 CSS px (the SVGs are not scaled down), the legend is there, and no table cell
-wraps one character per line."""
+"""Issue 12's pages on a 390 px phone and on a desktop, in Chinese and English: result charts
+(text at least 12 CSS px, not scaled down; a legend; no table cell wrapping one character per
+line), receipts typed with spaces, the proxy's screen after casting, the publication statement
+before voting, and the public register (matters in words, a notice and its minutes on one card,
+the English notice without Chinese labels)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,14 @@ from app.accounts.models import User
 from app.extensions import db
 from app.register.models import Community
 from tests.browser.conftest import browser_login, screenshot
-from tests.browser.test_voting_browser import _charging_shed_vote
+from tests.browser.test_voting_browser import SHED_A, SHED_B, _charging_shed_vote
 from voting.services import cast_ballot, close_vote
 
 SCREENS = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
                      "has_touch": True, "device_scale_factor": 2},
            "desktop": {"viewport": {"width": 1200, "height": 900}}}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
+pytestmark = pytest.mark.browser
 
 #: every text of every chart: its computed size and its rendered height, and how much the
 #: chart is scaled (1 where no viewBox shrinks it)
@@ -139,3 +142,54 @@ def test_receipt_typed_with_spaces_and_the_proxy_sees_what_was_cast(
     cast = section.locator(".cast-choices").inner_text()
     assert ("反对" if lang == "zh" else "Oppose") in cast
     screenshot(proxy, f"proxy-after-cast-{screen}-{lang}")
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_public_register_and_notice_read_on_phone_and_desktop(
+        pages: Callable[[str, str], Page], live_server: str, screen: str, lang: str,
+        make_community: Callable[..., Community], make_user: Callable[..., User]) -> None:
+    import re
+
+    from app.law import matter_name
+    from meetings import minutes as minutes_svc
+    from meetings import result_notices
+
+    community, proposal, vote, owner = _charging_shed_vote(make_community, make_user)
+    a, b = [o.id for o in proposal.options]
+    cast_ballot(vote, owner, {str(a): "agree", str(b): "oppose"})
+    assert vote.opened_by is not None
+    close_vote(vote, vote.opened_by)
+    notice = result_notices.publish_result_notice(proposal, actor=vote.opened_by)
+    minutes = minutes_svc.draft_proposal_minutes(proposal, actor=vote.opened_by)
+    minutes_svc.publish_minutes(minutes, actor=vote.opened_by)
+    db.session.commit()
+
+    visitor = pages(screen, lang)  # anonymous
+    visitor.goto(f"{live_server}/c/{community.slug}/decisions")
+    options = visitor.locator("select[name=matter] option").all_inner_texts()
+    assert not any(re.search(r"第 \d+ 项|Item \d+", o) for o in options), options
+    assert matter_name(7, lang) in options  # the matter in words, in the page's language
+    cards = visitor.locator("li.card.decision")
+    assert cards.count() == 1  # the notice and its minutes: one card
+    card = cards.first
+    assert card.locator(f"a[href$='/notices/{notice.id}']").count() == 1
+    assert card.locator(f"a[href$='/minutes/{minutes.id}']").count() == 1
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen][
+        "viewport"]["width"]  # type: ignore[index]
+    screenshot(visitor, f"register-{screen}-{lang}")
+
+    card.locator(f"a[href$='/notices/{notice.id}']").click()
+    visitor.wait_for_load_state()
+    article = visitor.locator("article.a4-notice")
+    words = article.inner_text()
+    if lang == "en":
+        assert "Result of the vote: Failed" in words
+        for name in (proposal.title, SHED_A, SHED_B, community.name, "1栋"):
+            words = words.replace(name, "")
+        qr = article.locator("figcaption").inner_text()
+        words = words.replace(qr, "")
+        assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", words) == [], words
+    else:
+        assert "表决结果：未通过" in words
+    screenshot(visitor, f"notice-{screen}-{lang}")
