@@ -192,4 +192,12 @@ def test_public_register_and_notice_read_on_phone_and_desktop(
         assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", words) == [], words
     else:
         assert "表决结果：未通过" in words
+    # the option titles are not squeezed to a few characters a line; the page does not
+    # scroll sideways (the figures table scrolls inside its wrapper)
+    widths = visitor.evaluate("""() => [...document.querySelectorAll(
+        '.a4-notice table.figures th[scope=row]')].map(th => th.getBoundingClientRect().width
+        / parseFloat(getComputedStyle(th).fontSize))""")
+    assert widths and min(widths) >= 8, widths
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen][
+        "viewport"]["width"]  # type: ignore[index]
     screenshot(visitor, f"notice-{screen}-{lang}")
