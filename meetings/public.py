@@ -26,6 +26,7 @@ from meetings.decisions import (
     awaiting_records,
     decision_entries,
     decision_years,
+    minutes_for_proposal,
 )
 from meetings.feed import atom_feed
 from meetings.forms import ActionForm, DecisionsFilterForm, ResultNoticeForm
@@ -154,8 +155,10 @@ def minutes_view(slug: str, minutes_id: int) -> str:
     """Minutes: published ones for everyone, drafts for the committee."""
     community, member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
     signed, total = svc.signatures_needed(minutes)
+    notice = (result_notices.notice_for_proposal(minutes.proposal)
+              if minutes.proposal is not None and minutes.is_published else None)
     return render_template(
-        "meetings/minutes.html", community=community, minutes=minutes,
+        "meetings/minutes.html", community=community, minutes=minutes, notice=notice,
         html=markdown_html(minutes.text), valid=svc.valid_signatures(minutes),
         verified=svc.verify_minutes(minutes), corrections=svc.corrections_of(minutes),
         signed=signed, total=total, may_publish=svc.may_publish(minutes),
@@ -191,6 +194,7 @@ def _result_notice_context(slug: str, notice_id: int) -> dict[str, Any]:
     view = notice_view(content, lang, lambda other: sources.reasons_for_notice(
         notice.vote_id, content, other))
     return {"community": community, "notice": notice, "c": content, "v": view,
+            "minutes": minutes_for_proposal(notice.proposal),
             "lang": lang,
             "verified": result_notices.verify_notice(notice), "final": notice.is_final(utcnow()),
             "qr": qr_svg(proposal_url), "proposal_url": proposal_url,

@@ -285,3 +285,11 @@ def test_the_english_notice_page_and_pdf_read_in_english(
     text = _without_proper_names(_pdf_text(pdf.data, tmp_path))
     assert "Result of the vote: Failed" in text and "2 owners" in text
     assert CJK.findall(text) == []
+
+
+def test_the_notice_page_and_the_minutes_page_link_to_each_other(
+        client: FlaskClient, published: dict[str, Any]) -> None:
+    notice = client.get(f"/c/spj/notices/{published['notice_id']}").get_data(as_text=True)
+    assert f'本议题的会议纪要：<a href="/c/spj/minutes/{published["minutes_id"]}">' in notice
+    minutes = client.get(f"/c/spj/minutes/{published['minutes_id']}").get_data(as_text=True)
+    assert f'对应的结果公告：<a href="/c/spj/notices/{published["notice_id"]}">' in minutes
