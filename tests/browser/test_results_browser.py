@@ -92,6 +92,16 @@ def test_result_charts_and_tables_read_on_phone_and_desktop(
         "viewport"]["width"]  # type: ignore[index]
     screenshot(page, f"results-{screen}-{lang}")
 
+    # the ballots by unit: no column squeezed to a character or two
+    page.goto(f"{live_server}/c/{community.slug}/votes/{vote.id}/ballots")
+    widths = page.evaluate("""() => [...document.querySelectorAll(
+        'table.ballots th, table.ballots td')].map(c => c.getBoundingClientRect().width
+        / parseFloat(getComputedStyle(c).fontSize))""")
+    assert widths and min(widths) >= 4, widths
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen][
+        "viewport"]["width"]  # type: ignore[index]
+    screenshot(page, f"ballots-{screen}-{lang}")
+
 
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
