@@ -58,6 +58,8 @@ NO_NUL = validate.Regexp(r"^[^\x00]*$", error="NUL bytes are not allowed")
 #: the choices of any registered method (which one applies depends on the vote)
 CHOICES_DOC = {"anyOf": [dict(m.choices_schema) for m in METHODS.values()],
                "description": "The ballot in the vote method's shape (API.md, Choices)"}
+#: `null` as an alternative of an `anyOf` in OpenAPI 3.0 (`nullable` needs a `type` beside it)
+NULL_ALTERNATIVE = {"type": "object", "enum": [None], "nullable": True}
 
 
 class StrictBoolean(fields.Boolean):
@@ -66,6 +68,27 @@ class StrictBoolean(fields.Boolean):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
+        return value
+
+
+class Choices(fields.Raw):
+    """A ballot's choices: a JSON object in the shape of one of the registered methods.
+
+    Documented as the `anyOf` of the methods' shapes alone (and `null` where allowed): a
+    `type: object` beside it would hide the `null` from generated clients.
+    """
+
+    default_error_messages = {"invalid": "Not a valid mapping type."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        doc = dict(CHOICES_DOC)
+        if kwargs.get("allow_none") or kwargs.get("load_default", ...) is None:
+            doc["anyOf"] = [*doc["anyOf"], NULL_ALTERNATIVE]
+        super().__init__(metadata=doc, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
         return value
 
 
@@ -92,7 +115,7 @@ class OpenVoteSchema(Schema):
 class BallotSchema(Schema):
     """An electronic ballot (`on_behalf_of`: a mandator's owner_ref)."""
 
-    choices = fields.Dict(required=True, allow_none=False, metadata=CHOICES_DOC)
+    choices = Choices(required=True, allow_none=False)
     on_behalf_of = fields.String(load_default=None,
                                  validate=[validate.Length(min=1, max=64), NO_NUL])
 
@@ -102,7 +125,7 @@ class PaperBallotSchema(Schema):
 
     ballot_no = fields.String(required=True, validate=[validate.Length(min=1, max=32), NO_NUL])
     owner_ref = fields.String(required=True, validate=[validate.Length(min=1, max=64), NO_NUL])
-    choices = fields.Dict(load_default=None, metadata=CHOICES_DOC)
+    choices = Choices(load_default=None)
     blank = StrictBoolean(load_default=False)
 
 
@@ -247,7 +270,7 @@ class ListedBallotSchema(Schema):
     area_m2 = _decimal()
     channel = fields.String(required=True, validate=validate.OneOf(["online", "paper", "proxy"]))
     blank = fields.Boolean(required=True)
-    choices = fields.Dict(required=True, allow_none=True, metadata=CHOICES_DOC)
+    choices = Choices(required=True, allow_none=True)
     cast_at = _moment(required=True)
 
 

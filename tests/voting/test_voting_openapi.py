@@ -88,9 +88,12 @@ def test_requests_state_every_constraint(spec: dict[str, Any]) -> None:
     ballot = _schema(spec, "Ballot")
     assert ballot["required"] == ["choices"]
     choices = ballot["properties"]["choices"]
-    assert choices["type"] == "object"
     assert "nullable" not in choices  # choices: null is refused
     assert len(choices["anyOf"]) == 3  # one shape per voting method
+    assert [shape["type"] for shape in choices["anyOf"]] == ["object"] * 3
+    assert "type" not in choices  # beside anyOf it would hide the null of paper/listed choices
+    listed = _schema(spec, "ListedBallot")["properties"]["choices"]["anyOf"]
+    assert listed[-1] == {"type": "object", "enum": [None], "nullable": True}  # totals only
     on_behalf = ballot["properties"]["on_behalf_of"]
     assert (on_behalf["minLength"], on_behalf["maxLength"]) == (1, 64)
     assert on_behalf["pattern"] == "^[^\\x00]*$"  # no NUL bytes
