@@ -181,7 +181,10 @@ class ReceiptForm(FlaskForm):
     """Look up a receipt code."""
 
     code = StringField(_l("回执码"), validators=[
-        DataRequired(message=_l("请填写回执码")), Length(max=32)])
+        DataRequired(message=_l("请填写回执码")), Length(max=64)],
+        description=_l("大小写、空格和横线都不影响查验，"
+                       "例如 abcd efgh jkmn 与 ABCD-EFGH-JKMN 相同。"),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
 
 class MandateForm(FlaskForm):

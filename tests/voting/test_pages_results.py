@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -41,7 +42,7 @@ def test_while_open_only_turnout_is_shown(world: World, as_user: AsUser) -> None
     vote = open_for(world)
     _vote_everyone(world, vote)
     page = html(as_user("resident").get(_url(world, vote, "results")))
-    assert page.count("<svg") == 2 and "<script" not in page
+    assert page.count('role="img"') == 2 and "<script" not in page
     assert "按面积参与" in page and "按人数参与" in page and "三分之二" in page
     assert "100.00%" in page  # all four persons took part
     assert "各方案得票" not in page and "占参与面积" not in page and "方案A" not in page
@@ -60,7 +61,8 @@ def test_after_close_both_dimensions_threshold_and_reasons(world: World, as_user
     assert "56.78%" in page  # A: 279.50 of 492.25 m² agree by area
     assert "按面积参与率 100.00%，达到三分之二" in page
     assert "方案A 未通过" in page
-    assert page.count("<svg") == 4  # two turnout bars, one chart per option
+    assert page.count('role="img"') == 4  # two turnout bars, one chart per option
+    assert 'aria-current="page">表决结果</a>' in page  # the tab says what the heading says
     assert "从众计票" not in page
 
 
@@ -178,3 +180,35 @@ def test_a_due_vote_is_closed_when_its_page_is_read(world: World, as_user: AsUse
     closed = db.session.get_one(Vote, vote.id)
     assert (closed.state.value, closed.closed_by_id, closed.closed_at) == (
         "closed", None, closed.closes_at)
+
+
+def test_charts_are_never_scaled_and_carry_a_legend_and_words(world: World,
+                                                              as_user: AsUser) -> None:
+    """No viewBox (so text stays at its CSS size on a phone), text >= 12px, a legend with a
+    swatch per side, patterns as well as colours, and the figures in the chart's title."""
+    vote = open_for(world)
+    _vote_everyone(world, vote)
+    close_vote(vote, world.committee)
+    db.session.commit()
+    page = html(as_user("owner1").get(_url(world, vote, "results")))
+    charts = re.findall(r'<svg class="chart[^"]*"[^>]*>.*?</svg>', page, re.S)
+    assert len(charts) == 4
+    for chart in charts:
+        assert "viewBox" not in chart
+        sizes = [int(n) for n in re.findall(r'font-size="(\d+)"', chart)]
+        assert sizes and min(sizes) >= 12
+        assert "<title" in chart
+    assert page.count('<ul class="chart-legend">') == 2
+    legend = re.search(r'<ul class="chart-legend">(.*?)</ul>', page, re.S)
+    assert legend is not None
+    for word in ("同意", "反对", "弃权", "未就本方案表态", "竖线：通过所需（四分之三）"):
+        assert word in legend.group(1)
+    assert 'fill="url(#s-o' in page  # oppose and abstain are patterned, not colour alone
+    assert "面积: 同意 56.78%，反对" in page  # the chart's title names the figures
+
+
+def test_open_vote_tab_and_heading_agree(world: World, as_user: AsUser) -> None:
+    vote = open_for(world)
+    page = html(as_user("owner1").get(_url(world, vote, "results")))
+    assert "<h1>参与情况：" in page
+    assert 'aria-current="page">参与情况</a>' in page
