@@ -23,7 +23,6 @@ from app.accounts.models import Membership
 from app.api.auth import api_user, token_required
 from app.api.errors import ErrorSchema
 from app.context import membership_of
-from app.db import utcnow
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.ids import PageField
@@ -41,7 +40,6 @@ from voting.services import (
     close_vote,
     enter_paper_ballot,
     export_ballots_csv,
-    get_vote,
     open_vote,
     resolve_conflict,
     result_payload,
@@ -225,6 +223,9 @@ class ResultSchema(CountSchema):
 
     vote_id = fields.Integer(required=True)
     closes_at = _moment(required=True)
+    closing = fields.Boolean(metadata={
+        "description": "open votes: past closes_at, no ballot accepted; the periodic job "
+                       "closes and counts it (`flask jobs drain`)"})
     conflicts_pending = fields.Integer(required=True, validate=validate.Range(min=0))
     adjusted = fields.Nested(CountSchema, metadata={
         "description": "the 从众 count (non-voters with the majority): for reference only"})
@@ -294,13 +295,9 @@ def _vote_and_member(vote_id: int) -> tuple[Vote, Membership] | None:
 
 
 def _load_vote(vote_id: int) -> tuple[Vote, Membership]:
-    """The vote and the caller's membership, or 404; a due vote is closed first."""
+    """The vote and the caller's membership, or 404 (reads never write: a vote past its
+    close that the periodic job has not closed yet answers as closing)."""
     loaded = _vote_and_member(vote_id)
-    due = (loaded is not None and loaded[0].state == VoteState.OPEN
-           and loaded[0].closes_at <= utcnow())
-    if due:
-        write_during_read(lambda: get_vote(vote_id))  # the documented read that writes
-        loaded = _vote_and_member(vote_id)
     if loaded is None:
         raise NotFound("not_found", N_("没有这个表决"))
     return loaded

@@ -89,6 +89,12 @@ class Vote(Model):
     opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
 
+    @property
+    def closing(self) -> bool:
+        """Past its closing time but not closed yet: the periodic job (`flask jobs drain`)
+        closes and counts it; meanwhile it accepts no ballot and reads show it as closing."""
+        return self.state == VoteState.OPEN and self.closes_at <= utcnow()
+
 
 class VoteElector(Model):
     """One person of a vote's electorate as frozen at open: owner, summed area, unit labels."""

@@ -15,7 +15,7 @@ from voting.services.results import (
     result_payload,
     vote_result,
 )
-from voting.services.votes import close_due_votes, close_if_due, close_vote, get_vote, open_vote
+from voting.services.votes import close_due_votes, close_vote, get_vote, open_vote
 
 __all__ = [
     "BallotPage",
@@ -26,7 +26,6 @@ __all__ = [
     "cast_ballot",
     "check_receipt",
     "close_due_votes",
-    "close_if_due",
     "close_vote",
     "create_mandate",
     "enter_paper_ballot",
