@@ -25,3 +25,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.jinja_env.globals.update(views.JINJA_GLOBALS)
     hooks(app).proposal_panels.append(views.vote_panel)
+    hooks(app).nav.append(views.settings_nav)

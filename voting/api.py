@@ -40,6 +40,7 @@ from voting.services import (
     close_vote,
     enter_paper_ballot,
     export_ballots_csv,
+    extend_vote,
     open_vote,
     resolve_conflict,
     result_payload,
@@ -102,6 +103,14 @@ class PaperBallotSchema(Schema):
     owner_ref = fields.String(required=True, validate=[validate.Length(min=1, max=64), NO_NUL])
     choices = fields.Dict(load_default=None, metadata=CHOICES_DOC)
     blank = StrictBoolean(load_default=False)
+
+
+class ExtendSchema(Schema):
+    """Move an open vote's close later, with the reason the extension notice publishes."""
+
+    closes_at = fields.AwareDateTime(required=True, metadata={
+        "description": "with an offset; later than now and than the current close"})
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NO_NUL])
 
 
 class ResolveSchema(Schema):
@@ -168,6 +177,15 @@ class PaperAnswerSchema(Schema):
     receipt = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(["counted", "held"]))
     conflict_id = fields.Integer(required=True, allow_none=True)
+
+
+class ExtendedSchema(Schema):
+    """The vote's new close."""
+
+    id = fields.Integer(required=True)
+    closes_at = _moment(required=True)
+    previous_closes_at = _moment(required=True)
+    extension_id = fields.Integer(required=True)
 
 
 class ResolvedSchema(Schema):
@@ -432,6 +450,27 @@ def post_close(query: dict[str, Any], vote_id: int) -> dict[str, Any]:
     _require(perm.can_close_vote(member))
     close_vote(vote, member.user)
     return result_payload(vote, lang=query["lang"])
+
+
+@blp.route("/votes/<id:vote_id>/extend", methods=["POST"])
+@token_required
+@vote_access
+@blp.arguments(ExtendSchema)
+@blp.response(200, ExtendedSchema)
+@refusals(**BODY_REFUSALS, s403="forbidden (not the committee)", s404=NOT_FOUND,
+          s409="vote_closed (closed, or past its close)",
+          s422="validation_error, invalid_closes_at (not later than now and the current "
+               "close), window_too_long (past the community's maximum window), "
+               "reason_required")
+@transactional
+def post_extend(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
+    """Extend an open vote: publishes the extension notice and tells the electorate."""
+    vote, member = loaded()
+    _require(perm.can_extend_vote(member))
+    extension = extend_vote(member.user, vote, body["closes_at"], body["reason"])
+    return {"id": vote.id, "closes_at": vote.closes_at.isoformat(),
+            "previous_closes_at": extension.previous_closes_at.isoformat(),
+            "extension_id": extension.id}
 
 
 @blp.route("/votes/<id:vote_id>/result")

@@ -17,13 +17,14 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import as_choices
 from app.i18n import lang_code
@@ -211,3 +212,22 @@ class MandateForm(FlaskForm):
                 self.valid_until.errors = [_l("结束日期不能早于开始日期")]
                 return False
         return ok
+
+
+class ExtendVoteForm(FlaskForm):
+    """Move the close later: the new closing time (community time) and the published reason."""
+
+    closes_at = DateTimeLocalField(_l("新的截止时间（北京时间）"), format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired(message=_l("请填写截止时间"))])
+    reason = TextAreaField(_l("延期理由（将公布）"), validators=[
+        DataRequired(message=_l("请写明延期理由")), Length(max=2000)])
+
+
+class VoteSettingsForm(FlaskForm):
+    """The community's voting settings."""
+
+    min_days = IntegerField(_l("表决期最短天数"), validators=[
+        InputRequired(message=_l("请填写天数")), NumberRange(min=1, max=365)])
+    max_days = IntegerField(_l("表决期最长天数（延期不能超过）"), validators=[
+        InputRequired(message=_l("请填写天数")), NumberRange(min=1, max=365)])
+    double_entry = BooleanField(_l("纸质票双人录入：两位不同的业委会成员录入一致后才计入"))

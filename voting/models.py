@@ -245,3 +245,20 @@ class BallotConflict(BallotContent, Model):
 
     ballot: Mapped[Ballot] = relationship()
     elector: Mapped[VoteElector] = relationship()
+
+
+class VoteExtension(Model):
+    """A vote's closing time moved later by the committee: the published extension notice
+    (延期公告), with the reason, the previous and the new close."""
+
+    __tablename__ = "vote_extension"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), index=True)
+    previous_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()

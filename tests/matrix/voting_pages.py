@@ -45,6 +45,12 @@ def _closes_at(world: World, params: dict[str, Any]) -> dict[str, str]:
     return {"method": "approve_each", "closes_at": local.strftime("%Y-%m-%dT%H:%M")}
 
 
+def _extend(world: World, params: dict[str, Any]) -> dict[str, str]:
+    del world, params
+    local = utc_to_local(utcnow() + timedelta(days=5))
+    return {"closes_at": local.strftime("%Y-%m-%dT%H:%M"), "reason": "延期"}
+
+
 def _mandate_form(world: World, params: dict[str, Any]) -> dict[str, Any]:
     del params
     return {"holder": world.user(RESIDENT).username, "owner_ref": "o2", "scope": "vote",
@@ -77,6 +83,15 @@ MATRIX = [
     Route("voting.paper", "GET", "/c/{slug}/votes/{vote_id}/paper", STAFF, setup=open_vote_on),
     Route("voting.paper", "POST", "/c/{slug}/votes/{vote_id}/paper", STAFF, setup=open_vote_on,
           data={"ballot_no": "P7", "owner_ref": "o2", "blank": "y"}),
+    Route("voting.extend", "GET", "/c/{slug}/votes/{vote_id}/extend", STAFF,
+          setup=open_vote_on),
+    Route("voting.extend", "POST", "/c/{slug}/votes/{vote_id}/extend", STAFF,
+          setup=open_vote_on, data=_extend),
+    Route("voting.extensions", "GET", "/c/{slug}/votes/{vote_id}/extensions", MEMBERS,
+          setup=open_vote_on),
+    Route("voting.settings", "GET", "/c/{slug}/vote-settings", STAFF),
+    Route("voting.settings", "POST", "/c/{slug}/vote-settings", STAFF,
+          data={"min_days": "5", "max_days": "60"}),
     Route("voting.conflicts", "GET", "/c/{slug}/votes/{vote_id}/conflicts", STAFF,
           setup=with_conflict),
     Route("voting.resolve", "POST", "/c/{slug}/votes/{vote_id}/conflicts/{conflict_id}", STAFF,

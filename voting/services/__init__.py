@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from voting.services.ballots import ballot_status, cast_ballot, check_receipt
 from voting.services.common import VotingError, is_open
+from voting.services.extend import (
+    extend_vote,
+    update_vote_settings,
+    vote_extensions,
+    window_bounds,
+)
 from voting.services.paper import enter_paper_ballot, list_conflicts, resolve_conflict
 from voting.services.proxies import create_mandate, mandates_held, revoke_mandate
 from voting.services.results import (
@@ -30,6 +36,7 @@ __all__ = [
     "create_mandate",
     "enter_paper_ballot",
     "export_ballots_csv",
+    "extend_vote",
     "get_vote",
     "is_open",
     "list_conflicts",
@@ -39,5 +46,8 @@ __all__ = [
     "result_from_aggregates",
     "result_payload",
     "revoke_mandate",
+    "update_vote_settings",
+    "vote_extensions",
     "vote_result",
+    "window_bounds",
 ]
