@@ -42,6 +42,13 @@ class ConfirmForm(FlaskForm):
     """A button that changes state: only the CSRF token."""
 
 
+class CloseVoteForm(FlaskForm):
+    """Close a vote early: the committee acknowledges what that means."""
+
+    understood = BooleanField(_l("我已了解提前结束的后果，确认结束表决"), validators=[
+        DataRequired(message=_l("请勾选确认"))])
+
+
 class OpenVoteForm(FlaskForm):
     """Open a vote: method and closing time (local time of the community)."""
 

@@ -110,7 +110,11 @@ def test_vote_receipt_proxy_paper_close_and_result(
     assert "纸质票 P001 已录入" in page.content()
     page.goto(f"{live_server}/c/{slug}/votes/{vote.id}/desk")
     with page.expect_navigation():
-        page.click("button:has-text('提前结束表决')")
+        page.click("a:has-text('提前结束表决')")
+    assert "提前结束的后果" in page.content()  # the confirmation page, quorum state first
+    page.check("input[name=understood]")
+    with page.expect_navigation():
+        page.click("button:has-text('确认提前结束表决')")
     content = page.content()
     assert "表决结果" in page.locator("h1").inner_text()
     assert "占参与面积" in content and "占参与人数" in content
