@@ -238,3 +238,20 @@ class VoteSettingsForm(FlaskForm):
     max_days = IntegerField(_l("表决期最长天数（延期不能超过）"), validators=[
         InputRequired(message=_l("请填写天数")), NumberRange(min=1, max=365)])
     double_entry = BooleanField(_l("纸质票双人录入：两位不同的业委会成员录入一致后才计入"))
+
+
+class BatchForm(FlaskForm):
+    """Ask for one building's PDF of pre-filled ballots."""
+
+    building = StringField(_l("楼栋"), validators=[DataRequired(), Length(max=64)])
+
+
+class DistributionForm(FlaskForm):
+    """Log a pre-assigned ballot handed out: its number, who received it, who handed it out."""
+
+    ballot_no = StringField(_l("选票编号"), validators=[
+        DataRequired(message=_l("请填写选票编号")), Length(max=32)])
+    received_by = StringField(_l("领票人"), validators=[
+        DataRequired(message=_l("请填写领票人")), Length(max=100)])
+    handed_out_by = StringField(_l("发放人（不填则为本人）"),
+                                validators=[Optional(), Length(max=100)])

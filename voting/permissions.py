@@ -114,3 +114,8 @@ def can_view_extensions(member: MemberLike | None, community: PublicityLike) -> 
 def can_edit_vote_settings(member: MemberLike | None) -> bool:
     """The committee sets the voting window's bounds and double paper entry."""
     return is_staff(member)
+
+
+def can_print_ballots(member: MemberLike | None) -> bool:
+    """The committee prints pre-filled ballots and logs their distribution."""
+    return is_staff(member)

@@ -18,7 +18,13 @@ from app.i18n import lang_code
 from app.law import text
 from app.register.models import Community
 from app.web.nav import NavItem
-from voting import views_committee, views_extend, views_proxy, views_results  # noqa: F401
+from voting import (  # noqa: F401
+    views_committee,
+    views_extend,
+    views_printing,
+    views_proxy,
+    views_results,
+)
 from voting.counting import get_method, side_choices
 from voting.permissions import can_edit_vote_settings
 from voting.views_base import bp
