@@ -32,7 +32,15 @@ from app.uow import transactional, write_during_read
 from proposals.models import Proposal
 from voting import permissions as perm
 from voting.counting import METHODS
-from voting.models import BallotConflict, ConflictKept, Vote, VoteState
+from voting.models import (
+    BallotConflict,
+    ConflictKept,
+    EntryState,
+    PaperEntry,
+    Vote,
+    VoteElector,
+    VoteState,
+)
 from voting.services import (
     ballot_page,
     cast_ballot,
@@ -97,10 +105,13 @@ class BallotSchema(Schema):
 
 
 class PaperBallotSchema(Schema):
-    """A paper ballot entered by the committee; `blank: true` is an abstention."""
+    """A paper ballot entered by the committee; `blank: true` is an abstention. A number
+    assigned in advance names its owner: `owner_ref` may be omitted, and another owner's is
+    422 `ballot_no_mismatch` (API.md v1.1)."""
 
     ballot_no = fields.String(required=True, validate=[validate.Length(min=1, max=32), NO_NUL])
-    owner_ref = fields.String(required=True, validate=[validate.Length(min=1, max=64), NO_NUL])
+    owner_ref = fields.String(load_default=None,
+                              validate=[validate.Length(min=1, max=64), NO_NUL])
     choices = fields.Dict(load_default=None, metadata=CHOICES_DOC)
     blank = StrictBoolean(load_default=False)
 
@@ -170,13 +181,17 @@ class ReceiptAnswerSchema(Schema):
 
 
 class PaperAnswerSchema(Schema):
-    """A paper ballot entered: counted, or held beside the owner's electronic ballot."""
+    """A paper ballot entered: counted, or held beside the owner's electronic ballot; under
+    double entry, waiting for the second entry or queued as a mismatch (no receipt yet)."""
 
     ballot_no = fields.String(required=True)
     owner_ref = fields.String(required=True)
-    receipt = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(["counted", "held"]))
+    receipt = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["counted", "held", "awaiting_second_entry", "entry_mismatch"]))
     conflict_id = fields.Integer(required=True, allow_none=True)
+    entry_id = fields.Integer(allow_none=True, metadata={
+        "description": "double entry: the entry just recorded"})
 
 
 class ExtendedSchema(Schema):
@@ -400,8 +415,10 @@ def put_ballot(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
 @blp.arguments(PaperBallotSchema)
 @blp.response(201, PaperAnswerSchema)
 @refusals(**BODY_REFUSALS, s403="forbidden (not the committee)", s404=NOT_FOUND,
-          s409="vote_closed, duplicate_ballot_no, duplicate_owner, conflict_pending",
-          s422="validation_error, invalid_ballot_no, invalid_choice, not_in_electorate, ...")
+          s409="vote_closed, duplicate_ballot_no, duplicate_owner, conflict_pending, "
+               "same_enterer, entry_mismatch_pending",
+          s422="validation_error, invalid_ballot_no, ballot_no_mismatch, owner_ref_required, "
+               "invalid_choice, not_in_electorate, ...")
 @transactional
 def post_paper_ballot(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
     """Enter a paper ballot; a second ballot of the other channel is held as a conflict."""
@@ -409,8 +426,14 @@ def post_paper_ballot(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
     _require(perm.can_enter_paper_ballot(member))
     result = enter_paper_ballot(vote, member.user, body["ballot_no"], body["owner_ref"],
                                 body["choices"], body["blank"])
+    owner_ref = db.session.get_one(VoteElector, result.elector_id).owner_ref
+    if isinstance(result, PaperEntry):
+        status = ("entry_mismatch" if result.state == EntryState.MISMATCH
+                  else "awaiting_second_entry")
+        return {"ballot_no": result.ballot_no, "owner_ref": owner_ref, "receipt": None,
+                "status": status, "conflict_id": None, "entry_id": result.id}
     held = isinstance(result, BallotConflict)
-    return {"ballot_no": result.ballot_no, "owner_ref": body["owner_ref"],
+    return {"ballot_no": result.ballot_no, "owner_ref": owner_ref,
             "receipt": result.receipt, "status": "held" if held else "counted",
             "conflict_id": result.id if held else None}
 

@@ -127,23 +127,45 @@ class BallotForm(ChoicesMixin, FlaskForm):
         return ok
 
 
+class PaperLookupForm(FlaskForm):
+    """Step 1 of a paper entry (a GET: it only reads): the ballot's number, or the unit, or
+    (for a number not assigned in advance) the owner reference."""
+
+    class Meta:
+        csrf = False
+
+    no = StringField(_l("选票编号"), validators=[Optional(), Length(max=32)])
+    unit = StringField(_l("或房号（如 1栋-101）"), validators=[Optional(), Length(max=80)])
+    owner_ref = StringField(_l("业主编号（编号未预先分配时填写）"),
+                            validators=[Optional(), Length(max=64)])
+
+
 class PaperBallotForm(ChoicesMixin, FlaskForm):
-    """A paper ballot typed in by the committee: number, owner, choices or blank."""
+    """Step 2 of a paper entry: the owner read back, the choices or blank, and the explicit
+    confirmation of the options left unmarked."""
 
     ballot_no = StringField(_l("选票编号"), validators=[
         DataRequired(message=_l("请填写选票编号")), Length(max=32)])
-    owner_ref = StringField(_l("业主编号"), validators=[
-        DataRequired(message=_l("请填写业主编号")), Length(max=64)])
+    owner_ref = StringField(_l("业主编号"), validators=[Optional(), Length(max=64)])
     blank = BooleanField(_l("空白票或无法辨认（计为弃权）"))
+    confirm_unmarked = BooleanField(_l("我已核对纸质票：以上选项确实未勾选，计为弃权"))
+
+    def unmarked(self) -> list[str]:
+        """The labels of the fields left empty (each an abstention, confirmed explicitly)."""
+        return [str(f.label.text) for f in self.choice_fields()
+                if f.data in (None, "", "None")]
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Either choices or blank, never both, never neither."""
+        """Either choices or blank, never both, never neither; unmarked options confirmed."""
         ok = super().validate(extra_validators)
         if self.blank.data and self.has_choices():
             self.blank.errors = [_l("空白票不能同时填写选择")]
             return False
         if ok and not self.blank.data and not self.has_choices():
             self.blank.errors = [_l("请填写选票上的选择，或勾选空白票")]
+            return False
+        if ok and not self.blank.data and self.unmarked() and not self.confirm_unmarked.data:
+            self.confirm_unmarked.errors = [_l("有选项未勾选：请核对纸质票后勾选确认")]
             return False
         return ok
 
@@ -170,9 +192,21 @@ def ballot_form(method: str, options: Sequence[tuple[int, str]], *, prefix: str 
                   formdata=formdata)
 
 
-def paper_ballot_form(method: str, options: Sequence[tuple[int, str]]) -> PaperBallotForm:
+def paper_ballot_form(method: str, options: Sequence[tuple[int, str]],
+                      data: Mapping[str, Any] | None = None) -> PaperBallotForm:
     """A paper ballot form for this vote's method and options (no choice is required)."""
-    return _build(PaperBallotForm, method, options, required=False)
+    return _build(PaperBallotForm, method, options, required=False, data=data)
+
+
+class ResolveEntryForm(FlaskForm):
+    """Settle two paper entries that disagree, after checking the paper ballot."""
+
+    keep = RadioField(_l("核对纸质票后"), choices=as_choices([
+        ("first", _l("第一次录入正确")), ("second", _l("第二次录入正确")),
+        ("neither", _l("两次都不对，作废后重新录入"))]),
+        validators=[InputRequired(message=_l("请选择保留哪一次录入"))])
+    reason = TextAreaField(_l("理由"), validators=[
+        DataRequired(message=_l("请写明理由")), Length(max=2000)])
 
 
 class ResolveConflictForm(FlaskForm):

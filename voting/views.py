@@ -21,6 +21,7 @@ from app.web.nav import NavItem
 from voting import (  # noqa: F401
     views_committee,
     views_extend,
+    views_paper,
     views_printing,
     views_proxy,
     views_results,

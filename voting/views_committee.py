@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -14,17 +14,17 @@ from app.register.models import Community
 from app.uow import perform, write_during_read
 from proposals.queries import load_proposal
 from voting import permissions as perm
-from voting.forms import CloseVoteForm, OpenVoteForm, ResolveConflictForm, paper_ballot_form
+from voting.forms import CloseVoteForm, OpenVoteForm, ResolveConflictForm
 from voting.models import BallotConflict, Vote, VoteState
 from voting.services import (
     close_vote,
-    enter_paper_ballot,
     export_ballots_csv,
     is_open,
     open_vote,
     resolve_conflict,
 )
-from voting.services.pages import conflicts_with_ballots, count_ballots, recent_paper_ballots
+from voting.services.pages import conflicts_with_ballots, count_ballots
+from voting.services.paper import entry_counts
 from voting.services.results import (
     participation_of,
     pending_conflicts,
@@ -64,7 +64,7 @@ def desk(slug: str, vote_id: int) -> ResponseReturnValue:
     return render_template(
         "voting/desk.html", community=community, vote=vote, member=member,
         participation=participation_of(vote), ballots=count_ballots(vote),
-        pending=pending_conflicts(vote), accepting=is_open(vote),
+        pending=pending_conflicts(vote), accepting=is_open(vote), entries=entry_counts(vote),
         can_export=perm.can_export_ballots(member) and vote.state == VoteState.CLOSED)
 
 
@@ -92,33 +92,6 @@ def close(slug: str, vote_id: int) -> ResponseReturnValue:
         quorum_words=describe_quorum(lang),
         consequence=describe_early_close(vote.threshold, turnout.quorum_met,
                                          len(vote.option_ids), lang)), status
-
-
-@bp.route("/c/<slug>/votes/<id:vote_id>/paper", methods=["GET", "POST"])
-def paper(slug: str, vote_id: int) -> ResponseReturnValue:
-    """Enter paper ballots one by one (the committee); the entering user is recorded."""
-    community, member, vote = load_vote(slug, vote_id)
-    require(perm.can_enter_paper_ballot(member))
-    user = admitted(member).user
-    options = [(o.option_id, o.title) for o in vote_options(vote)]
-    form = paper_ballot_form(vote.method, options)
-    if request.method == "POST" and not is_open(vote):
-        flash(_("表决已经结束"), "error")
-    elif form.validate_on_submit():
-        blank = bool(form.blank.data)
-        outcome = perform(lambda: enter_paper_ballot(
-            vote, user, form.ballot_no.data, form.owner_ref.data,
-            None if blank else form.choices_value(), blank), form=form)
-        if isinstance(outcome.value, BallotConflict):
-            flash(_("这位业主已投过电子票：纸质票 %(no)s 已暂存，请在冲突列表中处理",
-                    no=outcome.value.ballot_no), "error")
-        elif outcome.value is not None:
-            flash(_("纸质票 %(no)s 已录入", no=outcome.value.ballot_no), "success")
-        if outcome.ok:
-            return redirect(url_for("voting.paper", slug=slug, vote_id=vote_id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("voting/paper.html", community=community, vote=vote, form=form,
-                           recent=recent_paper_ballots(vote), accepting=is_open(vote)), status
 
 
 @bp.route("/c/<slug>/votes/<id:vote_id>/conflicts")

@@ -52,6 +52,31 @@ def with_numbers(world: World) -> dict[str, Any]:
     return {**params, "ballot_no": number.ballot_no}
 
 
+def with_paper_ballot(world: World) -> dict[str, Any]:
+    """An open vote with o2's paper ballot entered under its pre-assigned number."""
+    from voting.models import Vote
+    from voting.services import enter_paper_ballot
+
+    params = with_numbers(world)
+    vote = db.session.get_one(Vote, params["vote_id"])
+    enter_paper_ballot(vote, world.user("committee"), params["ballot_no"], None, blank=True)
+    return params
+
+
+def with_mismatch(world: World) -> dict[str, Any]:
+    """Double entry: the committee and the administrator read o2's ballot differently."""
+    from voting.models import Vote
+    from voting.services import enter_paper_ballot
+
+    params = with_numbers(world)
+    world.community().paper_double_entry = True
+    vote = db.session.get_one(Vote, params["vote_id"])
+    enter_paper_ballot(vote, world.user("committee"), params["ballot_no"], None, blank=True)
+    entry = enter_paper_ballot(vote, world.user("admin"), params["ballot_no"], None,
+                               {str(params["option_ids"][0]): "agree"})
+    return {**params, "entry_id": entry.id}
+
+
 def with_ready_batch(world: World) -> dict[str, Any]:
     """An open vote with a rendered PDF batch for building 1栋 (a stored file)."""
     from app.storage import store
@@ -134,6 +159,14 @@ MATRIX = [
     Route("voting.distribution", "POST", "/c/{slug}/votes/{vote_id}/printing/distribution",
           STAFF, setup=with_numbers, data=lambda w, p: {"ballot_no": p["ballot_no"],
                                                         "received_by": "李四"}),
+    Route("voting.paper_saved", "GET", "/c/{slug}/votes/{vote_id}/paper/saved/{ballot_no}",
+          STAFF, setup=with_paper_ballot),
+    Route("voting.paper_entries", "GET", "/c/{slug}/votes/{vote_id}/paper/entries", STAFF,
+          setup=with_mismatch),
+    Route("voting.resolve_entry", "POST",
+          "/c/{slug}/votes/{vote_id}/paper/entries/{entry_id}", STAFF, setup=with_mismatch,
+          data=lambda w, p: {f"e{p['entry_id']}-keep": "neither",
+                             f"e{p['entry_id']}-reason": "重新录入"}),
     Route("voting.conflicts", "GET", "/c/{slug}/votes/{vote_id}/conflicts", STAFF,
           setup=with_conflict),
     Route("voting.resolve", "POST", "/c/{slug}/votes/{vote_id}/conflicts/{conflict_id}", STAFF,

@@ -61,12 +61,14 @@ def test_paper_ballot_records_the_entering_user(world: World, as_user: AsUser) -
     vote = open_for(world)
     client = as_user("committee")
     response = client.post(_url(world, vote, "paper"), data=_paper(world, vote))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location.endswith("/paper/saved/P001")
     ballot = db.session.execute(select(Ballot)).scalar_one()
     assert ballot.channel == Channel.PAPER and ballot.ballot_no == "P001"
     assert ballot.entered_by_id == world.committee.id
+    saved = html(client.get(response.location))
+    assert "纸质票 P001 已录入并计入" in saved and "李四;王五" in saved
     page = html(client.get(_url(world, vote, "paper")))
-    assert "纸质票 P001 已录入" in page and "<td>o2</td>" in page
+    assert "<td>o2</td>" in page
 
 
 def test_repeated_number_or_owner_is_a_clear_form_error(world: World, as_user: AsUser) -> None:

@@ -230,3 +230,10 @@ def distribution_log(vote: Vote, page: object = 1) -> Any:
              .where(PaperNumber.vote_id == vote.id, PaperNumber.handed_out_at.is_not(None))
              .order_by(PaperNumber.handed_out_at.desc(), PaperNumber.id.desc()))
     return paginate(query, page, 50)
+
+
+def number_of_elector(vote: Vote, elector: VoteElector) -> PaperNumber | None:
+    """The number assigned in advance to this elector, or None."""
+    return db.session.execute(select(PaperNumber).where(
+        PaperNumber.vote_id == vote.id,
+        PaperNumber.elector_id == elector.id)).scalar_one_or_none()
