@@ -101,12 +101,14 @@ def test_vote_receipt_proxy_paper_close_and_result(
         page.click("button:has-text('退出')")
     browser_login(page, live_server, "weiyuan")
     page.goto(f"{live_server}/c/{slug}/votes/{vote.id}/paper")
-    page.fill("input[name=ballot_no]", "P001")
-    page.fill("input[name=owner_ref]", "developer")
+    page.fill("form.lookup input[name=no]", "P001")
+    page.fill("form.lookup input[name=owner_ref]", "developer")
+    with page.expect_navigation():
+        page.click("form.lookup button[type=submit]")
     page.check(f"input[name=opt_{a}][value=oppose]")
     page.check(f"input[name=opt_{b}][value=agree]")
     with page.expect_navigation():
-        page.click("form.form button[type=submit]")
+        page.click("form.entry button[type=submit]")
     assert "纸质票 P001 已录入" in page.content()
     page.goto(f"{live_server}/c/{slug}/votes/{vote.id}/desk")
     with page.expect_navigation():
