@@ -229,11 +229,15 @@ def resolve_entry_mismatch(actor: User, vote: Vote, entry: PaperEntry, keep: str
 def paper_record(vote: Vote, ballot_no: str) -> Ballot | BallotConflict | PaperEntry | None:
     """What became of a paper ballot number: counted, held, or an entry awaiting the second."""
     ballot_no = (ballot_no or "").strip()
-    for model in (Ballot, BallotConflict):
-        found = db.session.execute(select(model).where(
-            model.vote_id == vote.id, model.ballot_no == ballot_no)).scalar_one_or_none()
-        if found is not None:
-            return found
+    counted = db.session.execute(select(Ballot).where(
+        Ballot.vote_id == vote.id, Ballot.ballot_no == ballot_no)).scalar_one_or_none()
+    if counted is not None:
+        return counted
+    held = db.session.execute(select(BallotConflict).where(
+        BallotConflict.vote_id == vote.id,
+        BallotConflict.ballot_no == ballot_no)).scalar_one_or_none()
+    if held is not None:
+        return held
     return db.session.execute(
         select(PaperEntry).where(PaperEntry.vote_id == vote.id,
                                  PaperEntry.ballot_no == ballot_no)
