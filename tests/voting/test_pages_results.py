@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 from time_machine import Traveller
 
@@ -16,7 +17,7 @@ from app.register.models import Community
 from tests.factories import HEADER, count_queries
 from tests.voting import pages_support as support
 from tests.voting.pages_support import AsUser
-from tests.voting.voting_helpers import World, build_world, make_proposal, open_for
+from tests.voting.voting_helpers import World, build_world, make_proposal, open_for, run_jobs
 from voting.models import Vote
 from voting.services import cast_ballot, close_vote, enter_paper_ballot, open_vote
 
@@ -168,16 +169,23 @@ def test_result_page_in_english(world: World, as_user: AsUser) -> None:
     assert "Participation by area 100.00%, reaches two thirds" in page
 
 
-def test_a_due_vote_is_closed_when_its_page_is_read(world: World, as_user: AsUser,
-                                                   clock: Traveller) -> None:
-    """The one read that writes: past its closing time the results page closes the vote."""
+def test_a_due_vote_reads_as_closing_until_the_job_closes_it(
+        world: World, as_user: AsUser, app: Flask, clock: Traveller) -> None:
+    """Reads never write: past its closing time the page says so; the periodic job counts."""
     vote = open_for(world, hours=1)
     _vote_everyone(world, vote)
+    vote_id = vote.id
     clock.shift(timedelta(hours=2))
-    page = html(as_user("owner1").get(_url(world, vote, "results")))
-    assert "结果：未通过" in page
+    client = as_user("owner1")
+    url = _url(world, vote, "results")
+    page = html(client.get(url))
+    assert "已截止，正在计票" in page and "结果：未通过" not in page
     db.session.expire_all()
-    closed = db.session.get_one(Vote, vote.id)
+    assert db.session.get_one(Vote, vote_id).state.value == "open"
+    run_jobs(app)
+    page = html(client.get(url))
+    assert "结果：未通过" in page
+    closed = db.session.get_one(Vote, vote_id)
     assert (closed.state.value, closed.closed_by_id, closed.closed_at) == (
         "closed", None, closed.closes_at)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-#: (method, path) of the eight voting endpoints -> the 4xx statuses each declares
+#: (method, path) of the nine voting endpoints -> the 4xx statuses each declares
 OPERATIONS = {
     ("post", "/api/v1/proposals/{proposal_id}/votes"): {400, 401, 403, 404, 409, 415, 422},
     ("put", "/api/v1/votes/{vote_id}/ballot"): {400, 401, 403, 404, 409, 415, 422},
@@ -16,6 +16,7 @@ OPERATIONS = {
     ("post", "/api/v1/votes/{vote_id}/conflicts/{conflict_id}/resolve"):
         {400, 401, 403, 404, 409, 415, 422},
     ("post", "/api/v1/votes/{vote_id}/close"): {400, 401, 403, 404, 409, 415, 422},
+    ("post", "/api/v1/votes/{vote_id}/extend"): {400, 401, 403, 404, 409, 415, 422},
     ("get", "/api/v1/votes/{vote_id}/result"): {401, 404, 422},
     ("get", "/api/v1/votes/{vote_id}/receipts/{code}"): {401, 404},
     ("get", "/api/v1/votes/{vote_id}/ballots"): {401, 403, 404, 422},
