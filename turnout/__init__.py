@@ -1,0 +1,32 @@
+"""Turnout drive: how far each open vote is from its quorum, building by building; the
+outstanding owners and the building volunteers (楼长、网格员) who visit them; reminders.
+
+It sits on top of voting (and reads the notifications feature's list of owners no channel
+reaches); it reads votes, their frozen electorate and ballots through their models and never
+reads a choice. When a vote opens it freezes the vote's units per building (`TurnoutUnit`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def _on_vote_opened(sender: Flask, *, vote: Any, **_: Any) -> None:
+    from turnout.services import snapshot_units
+
+    snapshot_units(vote)
+
+
+def init_app(app: Flask) -> None:
+    """Register the turnout models, the vote-opened listener, pages, API and hook entries."""
+    from app import signals
+    from app.extensions import api, csrf
+    from turnout import api as turnout_api
+    from turnout import models
+
+    del models  # imported for its tables
+    signals.vote_opened.connect_via(app)(_on_vote_opened)
+    api.register_blueprint(turnout_api.blp, url_prefix="/api/v1")
+    csrf.exempt(turnout_api.blp)
