@@ -19,14 +19,27 @@ def _on_vote_opened(sender: Flask, *, vote: Any, **_: Any) -> None:
     snapshot_units(vote)
 
 
+def _home_section(community: Any, member: Any) -> dict[str, Any] | None:
+    """A volunteer's buildings in the open votes, each a link to its outstanding list."""
+    from turnout.services import volunteer_items
+
+    items = volunteer_items(community, member)
+    if not items:
+        return None
+    return {"template": "turnout/_home_section.html", "entries": items}
+
+
 def init_app(app: Flask) -> None:
     """Register the turnout models, the vote-opened listener, pages, API and hook entries."""
     from app import signals
     from app.extensions import api, csrf
+    from app.hooks import hooks
     from turnout import api as turnout_api
-    from turnout import models
+    from turnout import models, views
 
     del models  # imported for its tables
     signals.vote_opened.connect_via(app)(_on_vote_opened)
     api.register_blueprint(turnout_api.blp, url_prefix="/api/v1")
     csrf.exempt(turnout_api.blp)
+    app.register_blueprint(views.bp)
+    hooks(app).home_sections.append(_home_section)

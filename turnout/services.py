@@ -254,7 +254,7 @@ def vote_buildings(vote: Vote) -> list[tuple[int, str]]:
     """The buildings in the vote's frozen scope (id, name)."""
     return list(db.session.execute(
         select(TurnoutUnit.building_id, TurnoutUnit.building).where(TurnoutUnit.vote_id == vote.id)
-        .distinct().order_by(TurnoutUnit.building)).tuples())
+        .distinct().order_by(TurnoutUnit.building)).all())
 
 
 def building_in_vote(vote: Vote, building_id: int) -> str | None:
@@ -370,3 +370,38 @@ def group_by_building(rows: Iterable[Outstanding]) -> dict[int, list[Outstanding
     for row in rows:
         grouped.setdefault(row.building_id, []).append(row)
     return grouped
+
+
+@dataclass(frozen=True)
+class VolunteerItem:
+    """An open vote in one of a volunteer's buildings, and how many there have not voted."""
+
+    vote_id: int
+    title: str
+    building_id: int
+    building: str
+    outstanding: int
+
+
+def volunteer_items(community: Community, member: Membership | None) -> list[VolunteerItem]:
+    """The open votes of the volunteer's buildings with their outstanding headcount (three
+    queries whatever the number of votes and buildings)."""
+    assigned = volunteer_buildings(member)
+    if not assigned:
+        return []
+    from proposals.models import Proposal
+
+    votes = dict(db.session.execute(
+        select(Vote.id, Proposal.title).join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.community_id == community.id, Vote.state == VoteState.OPEN)).all())
+    if not votes:
+        return []
+    rows = db.session.execute(
+        select(TurnoutUnit.vote_id, TurnoutUnit.building_id, TurnoutUnit.building,
+               func.count(func.distinct(case((_no_ballot(), TurnoutUnit.elector_id)))))
+        .where(TurnoutUnit.vote_id.in_(list(votes)),
+               TurnoutUnit.building_id.in_(list(assigned)))
+        .group_by(TurnoutUnit.vote_id, TurnoutUnit.building_id, TurnoutUnit.building)
+        .order_by(TurnoutUnit.vote_id, TurnoutUnit.building))
+    return [VolunteerItem(vote_id, votes[vote_id], building_id, name, int(count))
+            for vote_id, building_id, name, count in rows]
