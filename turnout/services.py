@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +27,13 @@ from app.law import Missing, missing_for_quorum, quorum_met
 from app.law.words import N_
 from app.register.models import Building, Community, Owner, Unit, UnitKind
 from app.types import Area
-from turnout.models import TurnoutUnit, Visit, VisitOutcome, VolunteerAssignment
+from turnout.models import (
+    TurnoutReminder,
+    TurnoutUnit,
+    Visit,
+    VisitOutcome,
+    VolunteerAssignment,
+)
 from voting.counting import Tally
 from voting.models import Ballot, Channel, Vote, VoteElector, VoteState
 
@@ -405,3 +411,60 @@ def volunteer_items(community: Community, member: Membership | None) -> list[Vol
         .order_by(TurnoutUnit.vote_id, TurnoutUnit.building))
     return [VolunteerItem(vote_id, votes[vote_id], building_id, name, int(count))
             for vote_id, building_id, name, count in rows]
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+#: hours between two reminders of one building in one vote
+REMINDER_INTERVAL_HOURS = 12
+
+
+def remind_building(vote: Vote, actor: User, building_id: int) -> TurnoutReminder:
+    """Ask for a reminder to the building's owners who have not taken part (notifications
+    fans it out in the worker); at most once per building every 12 hours."""
+    from app import signals
+
+    if vote.state != VoteState.OPEN or vote.closes_at <= utcnow():
+        raise DomainError("vote_closed", N_("表决已结束"), status=409)
+    name = building_in_vote(vote, building_id)
+    if name is None:
+        raise NotFound("not_found", N_("没有这栋楼"))
+    db.session.execute(select(Vote.id).where(Vote.id == vote.id).with_for_update())
+    since = utcnow() - timedelta(hours=REMINDER_INTERVAL_HOURS)
+    last = db.session.execute(
+        select(func.max(TurnoutReminder.requested_at))
+        .where(TurnoutReminder.vote_id == vote.id, TurnoutReminder.building_id == building_id,
+               TurnoutReminder.requested_at > since)).scalar_one_or_none()
+    if last is not None:
+        raise DomainError(
+            "reminder_too_soon",
+            N_("%(building)s 在 %(when)s 已提醒过；同一楼栋 %(hours)s 小时内只能提醒一次"),
+            status=409, building=name, when=utc_to_local(last).strftime("%Y-%m-%d %H:%M"),
+            hours=REMINDER_INTERVAL_HOURS)
+    owners = sorted(set(db.session.execute(
+        select(VoteElector.owner_id).join(TurnoutUnit, TurnoutUnit.elector_id == VoteElector.id)
+        .where(TurnoutUnit.vote_id == vote.id, TurnoutUnit.building_id == building_id,
+               _no_ballot())).scalars()))
+    if not owners:
+        raise DomainError("nobody_outstanding", N_("%(building)s 的业主都已参与表决"),
+                          status=409, building=name)
+    reminder = TurnoutReminder(vote_id=vote.id, building_id=building_id,
+                               requested_by_id=actor.id, requested_at=utcnow(),
+                               recipients=len(owners))
+    db.session.add(reminder)
+    db.session.flush()
+    record_event("turnout.remind", actor=actor, community_id=vote.community_id,
+                 target=f"vote:{vote.id}", details={"building": name, "owners": len(owners)})
+    signals.emit(signals.turnout_reminder_requested, vote=vote, building_id=building_id,
+                 building=name, owner_ids=owners, reminder_id=reminder.id, actor=actor)
+    return reminder
+
+
+def last_reminders(vote: Vote) -> dict[int, TurnoutReminder]:
+    """The latest reminder of each building of the vote (one query)."""
+    latest: dict[int, TurnoutReminder] = {}
+    for reminder in db.session.execute(
+            select(TurnoutReminder).where(TurnoutReminder.vote_id == vote.id)
+            .order_by(TurnoutReminder.requested_at)).scalars():
+        latest[reminder.building_id] = reminder
+    return latest

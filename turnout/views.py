@@ -37,7 +37,9 @@ from turnout.services import (
     assign_volunteer,
     building_in_vote,
     log_visit,
+    last_reminders,
     outstanding,
+    remind_building,
     remove_volunteer,
     turnout_over_time,
     unreached_electors,
@@ -104,7 +106,8 @@ def dashboard(slug: str, vote_id: int) -> ResponseReturnValue:
         overall=bars("overall", turnout.electorate, turnout.participation,
                      turnout.missing.headcount == 0, turnout.missing.area == 0),
         buildings=buildings, chart=chart, points=points, quorum_words=describe_quorum(lang_code()),
-        unreached=unreached_electors(vote, community),
+        unreached=unreached_electors(vote, community), reminders=last_reminders(vote),
+        remind_form=ConfirmForm(), accepting=vote.state == VoteState.OPEN,
         channel_labels={"online": _("在线"), "paper": _("纸质票"), "proxy": _("代理投票")})
 
 
@@ -135,6 +138,7 @@ def building(slug: str, vote_id: int, building_id: int) -> ResponseReturnValue:
         building_id=building_id, figures=figures, form=VisitForm(),
         words=missing_words(figures.missing.headcount, figures.missing.area) if figures else "",
         accepting=vote.state == VoteState.OPEN, is_committee=perm.can_view_dashboard(member),
+        remind_form=ConfirmForm(), reminder=last_reminders(vote).get(building_id),
         **_outstanding_context(vote, building_id))
 
 
@@ -169,6 +173,22 @@ def visit(slug: str, vote_id: int, building_id: int) -> ResponseReturnValue:
             done=_("已记录走访：%(outcome)s",
                    outcome=OUTCOME_LABELS[VisitOutcome(form.outcome.data)]))
     return back
+
+
+@bp.route("/c/<slug>/votes/<id:vote_id>/turnout/buildings/<id:building_id>/remind",
+          methods=["POST"])
+def remind(slug: str, vote_id: int, building_id: int) -> ResponseReturnValue:
+    """Remind the building's owners who have not taken part, through their channels."""
+    _community, member, vote = load_vote(slug, vote_id)
+    require(perm.can_remind_building(member))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = admitted(member).user
+    perform(lambda: remind_building(vote, user, building_id),
+            done=_("已发出提醒，将通过站内信、短信、邮件或微信送达尚未参与的业主"))
+    return redirect(request.form.get("next") == "building" and url_for(
+        "turnout.building", slug=slug, vote_id=vote_id, building_id=building_id) or url_for(
+        "turnout.dashboard", slug=slug, vote_id=vote_id))
 
 
 # --- volunteers --------------------------------------------------------------------------

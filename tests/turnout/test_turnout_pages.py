@@ -147,3 +147,13 @@ def test_the_pages_cost_the_same_queries_whatever_the_outstanding(
             assert client.get(url).status_code == 200
         after.append(len(statements))
     assert before == after
+
+
+def test_the_committee_reminds_a_building_once_in_twelve_hours(client: FlaskClient,
+                                                               town: Town) -> None:
+    login(client, town.committee.username)
+    url = _building_url(town, "1栋", "/remind")
+    first = client.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "已发出提醒" in first and "上次提醒" in first
+    again = client.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "小时内只能提醒一次" in again
