@@ -15,14 +15,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.register.models import Building
 from notifications.models import Delivery, Notification, NotificationEvent
-from tests.notifications.conftest import (  # noqa: F401 - the notification fixtures
-    Servers,
-    day,
-    napp,
-    nctx,
-    servers,
-    town,
-)
+from tests.notifications.conftest import Servers
 from tests.notifications.town import Town, agree, get_vote, open_town_vote, run_jobs
 from turnout.models import TurnoutReminder
 from turnout.services import remind_building
