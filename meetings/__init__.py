@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
     from app.hooks import hooks
     from meetings import api as meetings_api
     from meetings import (  # noqa: F401 - importing the modules registers their routes
+        desk,
         guards,
         meeting_notices,
         minutes_views,
@@ -76,6 +77,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(meetings_api.blp, url_prefix="/api/v1")
     csrf.exempt(meetings_api.blp)
     registry = hooks(app)
+    registry.desk_items.append(desk.desk_items)
     registry.nav.extend((_nav_meetings, _nav_decisions))
     registry.home_sections.append(_home_section)
     registry.open_vote_checks.append(check_vote_may_open)

@@ -29,6 +29,31 @@ def _home_section(community: Any, member: Any) -> dict[str, Any] | None:
     return {"template": "turnout/_home_section.html", "entries": items}
 
 
+def _desk_items(community: Any, member: Any) -> list[Any]:
+    """Open votes on the committee's desk: turnout against the quorum, days left."""
+    from flask import url_for
+    from flask_babel import gettext as _
+
+    from app.hooks import DeskItem
+    from app.i18n import format_percent
+    from app.law import QUORUM
+    from turnout.services import open_vote_turnouts
+    from turnout.views import missing_words
+
+    items = []
+    for t in open_vote_turnouts(community):
+        detail = _("参与 %(heads)s（人数）、%(area)s（面积），法定三分之二；%(missing)s；"
+                   "剩余 %(days)s 天",
+                   heads=format_percent(t.participation.headcount, t.electorate.headcount,
+                                        QUORUM),
+                   area=format_percent(t.participation.area, t.electorate.area, QUORUM),
+                   missing=missing_words(t.missing.headcount, t.missing.area), days=t.days_left)
+        items.append(DeskItem("turnout", _("表决进行中：%(title)s", title=t.title),
+                              url_for("turnout.dashboard", slug=community.slug, vote_id=t.vote_id),
+                              detail))
+    return items
+
+
 def init_app(app: Flask) -> None:
     """Register the turnout models, the vote-opened listener, pages, API and hook entries."""
     from app import signals
@@ -43,3 +68,4 @@ def init_app(app: Flask) -> None:
     csrf.exempt(turnout_api.blp)
     app.register_blueprint(views.bp)
     hooks(app).home_sections.append(_home_section)
+    hooks(app).desk_items.append(_desk_items)

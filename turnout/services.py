@@ -468,3 +468,42 @@ def last_reminders(vote: Vote) -> dict[int, TurnoutReminder]:
             .order_by(TurnoutReminder.requested_at)).scalars():
         latest[reminder.building_id] = reminder
     return latest
+
+
+@dataclass(frozen=True)
+class OpenVoteTurnout:
+    """An open vote's turnout against the quorum, for the committee's desk."""
+
+    vote_id: int
+    title: str
+    electorate: Tally
+    participation: Tally
+    quorum_met: bool
+    missing: Missing
+    days_left: int
+
+
+def open_vote_turnouts(community: Community) -> list[OpenVoteTurnout]:
+    """Every open vote of the community with its participation (two queries in all)."""
+    from proposals.models import Proposal
+
+    votes = db.session.execute(
+        select(Vote.id, Proposal.title, Vote.headcount, Vote.area_m2, Vote.closes_at)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.community_id == community.id, Vote.state == VoteState.OPEN)
+        .order_by(Vote.closes_at, Vote.id)).all()
+    if not votes:
+        return []
+    part = {vote_id: _tally(count, area) for vote_id, count, area in db.session.execute(
+        select(Ballot.vote_id, func.count(Ballot.id), func.sum(VoteElector.area_m2))
+        .join(VoteElector, VoteElector.id == Ballot.elector_id)
+        .where(Ballot.vote_id.in_([v[0] for v in votes])).group_by(Ballot.vote_id))}
+    result = []
+    for vote_id, title, heads, area, closes_at in votes:
+        electorate = Tally(heads, area)
+        participation = part.get(vote_id, Tally.zero())
+        result.append(OpenVoteTurnout(
+            vote_id, title, electorate, participation,
+            quorum_met(participation.headcount, participation.area, heads, area),
+            _missing(participation, electorate), days_left(closes_at)))
+    return result

@@ -36,8 +36,8 @@ from turnout.models import VisitOutcome, VolunteerAssignment
 from turnout.services import (
     assign_volunteer,
     building_in_vote,
-    log_visit,
     last_reminders,
+    log_visit,
     outstanding,
     remind_building,
     remove_volunteer,
@@ -186,9 +186,10 @@ def remind(slug: str, vote_id: int, building_id: int) -> ResponseReturnValue:
     user = admitted(member).user
     perform(lambda: remind_building(vote, user, building_id),
             done=_("已发出提醒，将通过站内信、短信、邮件或微信送达尚未参与的业主"))
-    return redirect(request.form.get("next") == "building" and url_for(
-        "turnout.building", slug=slug, vote_id=vote_id, building_id=building_id) or url_for(
-        "turnout.dashboard", slug=slug, vote_id=vote_id))
+    if request.form.get("next") == "building":
+        return redirect(url_for("turnout.building", slug=slug, vote_id=vote_id,
+                                building_id=building_id))
+    return redirect(url_for("turnout.dashboard", slug=slug, vote_id=vote_id))
 
 
 # --- volunteers --------------------------------------------------------------------------

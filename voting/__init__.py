@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     from app.extensions import api, csrf
     from app.hooks import hooks
     from voting import api as voting_api
-    from voting import models, views  # noqa: F401
+    from voting import desk, models, views  # noqa: F401
     from voting.cli import votes_cli
 
     api.register_blueprint(voting_api.blp, url_prefix="/api/v1")
@@ -25,3 +25,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.jinja_env.globals.update(views.JINJA_GLOBALS)
     hooks(app).proposal_panels.append(views.vote_panel)
+    hooks(app).desk_items.append(desk.desk_items)
