@@ -67,6 +67,11 @@ def over_time(uid: str, title: str, labels: Sequence[str], points: Sequence[Tall
         f'<text x="{PAD + 90}" y="14" font-size="11" fill="{AREA_COLOR}">'
         f'{escape(area_label)}</text>',
     ]
+    if head:  # the latest point of each line, visible even on the first day
+        parts.append(f'<circle cx="{head[-1].split(",")[0]}" cy="{head[-1].split(",")[1]}" '
+                     f'r="3" fill="{HEAD_COLOR}"/>')
+        parts.append(f'<circle cx="{area[-1].split(",")[0]}" cy="{area[-1].split(",")[1]}" '
+                     f'r="3" fill="{AREA_COLOR}"/>')
     if labels:
         parts.append(f'<text x="{PAD}" y="{HEIGHT - 6}" font-size="10">'
                      f'{escape(labels[0])}</text>')
