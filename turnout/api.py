@@ -87,7 +87,7 @@ def turnout_payload(vote: Vote, building_ids: frozenset[int] | None) -> dict[str
     missing = {"headcount": turnout.missing.headcount,
                "area_m2": f"{turnout.missing.area:.2f}"}
     rows = group_by_building(outstanding(vote, building_ids))
-    buildings = []
+    buildings: list[dict[str, Any]] = []
     for b in turnout.buildings:
         buildings.append({
             "building": b.building, "electorate": _tally(b.electorate),

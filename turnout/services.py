@@ -238,9 +238,9 @@ def _no_ballot() -> Any:
                            Ballot.elector_id == TurnoutUnit.elector_id)
 
 
-def outstanding_query(vote: Vote, building_ids: Collection[int] | None = None) -> Select[Any]:
+def outstanding_query(vote: Vote, building_ids: Collection[int] | None = None) -> Select:
     """Units whose elector has not taken part, in building and unit order."""
-    query = (select(TurnoutUnit.building_id, TurnoutUnit.building, TurnoutUnit.unit,
+    query: Select = (select(TurnoutUnit.building_id, TurnoutUnit.building, TurnoutUnit.unit,
                     VoteElector.id, VoteElector.owner_ref, Owner.names, Owner.phone)
              .join(VoteElector, VoteElector.id == TurnoutUnit.elector_id)
              .join(Owner, Owner.id == VoteElector.owner_id)
