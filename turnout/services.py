@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,7 @@ from app.audit.services import record_event
 from app.db import utcnow
 from app.errors import DomainError, InvalidInput, NotFound
 from app.extensions import db
-from app.i18n import utc_to_local
+from app.i18n import local_to_utc, utc_to_local
 from app.law import Missing, missing_for_quorum, quorum_met
 from app.law.words import N_
 from app.register.models import Building, Community, Owner, Unit, UnitKind
@@ -180,31 +180,32 @@ class TimePoint:
     participation: Tally
 
 
+#: at most this many points on the chart (a longer vote is shown every few days)
+MAX_POINTS = 90
+
+
 def turnout_over_time(vote: Vote) -> list[TimePoint]:
-    """Cumulative participation per day since the vote opened (one query, two columns).
+    """Cumulative participation at the end of each day since the vote opened: one aggregate
+    query with two columns per day (counted below each day's end), no ballot rows loaded.
 
     A ballot counts from its current version's time (a changed ballot moves later)."""
-    rows = db.session.execute(
-        select(Ballot.cast_at, VoteElector.area_m2)
-        .join(VoteElector, VoteElector.id == Ballot.elector_id)
-        .where(Ballot.vote_id == vote.id))
-    per_day: dict[date, tuple[int, Decimal]] = {}
-    for cast_at, area in rows:
-        day = utc_to_local(cast_at).date()
-        heads, total = per_day.get(day, (0, Decimal(0)))
-        per_day[day] = (heads + 1, total + area)
-    start = utc_to_local(vote.opened_at).date()
-    end = utc_to_local(min(utcnow(), vote.closed_at or vote.closes_at)).date()
-    points, heads, area = [], 0, Decimal("0.00")
-    day = start
-    while day <= max(end, start):
-        step = per_day.pop(day, (0, Decimal(0)))
-        heads, area = heads + step[0], area + step[1]
-        points.append(TimePoint(day, Tally(heads, area)))
-        day = date.fromordinal(day.toordinal() + 1)
-        if len(points) > 400:  # a vote never runs that long; keep the chart bounded
-            break
-    return points
+    first = utc_to_local(vote.opened_at).date()
+    last = max(first, utc_to_local(min(utcnow(), vote.closed_at or vote.closes_at)).date())
+    span = last.toordinal() - first.toordinal() + 1
+    step = -(-span // MAX_POINTS)
+    days = [date.fromordinal(first.toordinal() + i) for i in range(0, span, step)]
+    if days[-1] != last:
+        days.append(last)
+    columns: list[Any] = []
+    for day in days:
+        ends = local_to_utc(datetime.combine(date.fromordinal(day.toordinal() + 1), time()))
+        before = Ballot.cast_at < ends
+        columns.append(func.count(case((before, Ballot.id))))
+        columns.append(type_coerce(func.sum(case((before, VoteElector.area_m2), else_=0)), Area))
+    row = db.session.execute(
+        select(*columns).join(VoteElector, VoteElector.id == Ballot.elector_id)
+        .where(Ballot.vote_id == vote.id)).one()
+    return [TimePoint(day, _tally(row[2 * i], row[2 * i + 1])) for i, day in enumerate(days)]
 
 
 def unreached_electors(vote: Vote, community: Community) -> int:

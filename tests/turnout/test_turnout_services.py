@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -16,7 +17,7 @@ from app.extensions import db
 from app.register.models import Community, Owner
 from tests.factories import HEADER, count_queries
 from tests.turnout.helpers import Town, agree_all, build_town
-from turnout.services import days_left, outstanding, vote_turnout
+from turnout.services import days_left, outstanding, turnout_over_time, vote_turnout
 from voting.counting import Tally
 from voting.services import cast_ballot, create_mandate, enter_paper_ballot
 
@@ -122,3 +123,24 @@ def test_turnout_costs_the_same_queries_at_any_register_size(
     large = _queries(make_community, make_user, 70, "q2")
     assert small == large
     assert small[0] <= 2
+
+
+def test_turnout_over_time_is_cumulative_per_local_day(
+        clock: time_machine.Coordinates, make_community: Callable[..., Community],
+        make_user: Callable[..., User]) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    clock.move_to(datetime(2030, 3, 4, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
+    town = build_town(make_community, make_user)
+    cast_ballot(town.vote, town.owners["a1"], agree_all(town.vote))  # 4 March, 23:30 local
+    clock.shift(timedelta(hours=1))  # 00:30 on the 5th
+    cast_ballot(town.vote, town.owners["b1"], agree_all(town.vote))
+    clock.shift(timedelta(days=2))
+    db.session.commit()
+    points = turnout_over_time(town.vote)
+    assert [p.day.isoformat() for p in points] == ["2030-03-04", "2030-03-05", "2030-03-06",
+                                                   "2030-03-07"]
+    assert [p.participation for p in points] == [
+        Tally(1, Decimal("110.00")), Tally(2, Decimal("410.00")), Tally(2, Decimal("410.00")),
+        Tally(2, Decimal("410.00"))]
