@@ -15,7 +15,7 @@ from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.law.words import N_
 from turnout import permissions as perm
-from turnout.services import group_by_building, outstanding, volunteer_buildings, vote_turnout
+from turnout.services import outstanding_units, volunteer_buildings, vote_turnout
 from voting.counting import Tally
 from voting.models import Vote
 
@@ -86,7 +86,9 @@ def turnout_payload(vote: Vote, building_ids: frozenset[int] | None) -> dict[str
     turnout = vote_turnout(vote, building_ids)
     missing = {"headcount": turnout.missing.headcount,
                "area_m2": f"{turnout.missing.area:.2f}"}
-    rows = group_by_building(outstanding(vote, building_ids))
+    rows: dict[int, list[dict[str, str]]] = {}
+    for building_id, unit, owner_ref in outstanding_units(vote, building_ids):
+        rows.setdefault(building_id, []).append({"unit": unit, "owner_ref": owner_ref})
     buildings: list[dict[str, Any]] = []
     for b in turnout.buildings:
         buildings.append({
@@ -94,8 +96,7 @@ def turnout_payload(vote: Vote, building_ids: frozenset[int] | None) -> dict[str
             "participation": {**_tally(b.participation), "quorum_met": quorum_met(
                 b.participation.headcount, b.participation.area, b.electorate.headcount,
                 b.electorate.area)},
-            "outstanding": [{"unit": r.unit, "owner_ref": r.owner_ref}
-                            for r in rows.get(b.building_id, [])]})
+            "outstanding": rows.get(b.building_id, [])})
     return {"vote_id": vote.id, "electorate": _tally(turnout.electorate),
             "participation": {**_tally(turnout.participation),
                               "quorum_met": turnout.quorum_met},

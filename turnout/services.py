@@ -257,6 +257,21 @@ def outstanding(vote: Vote, building_ids: Collection[int] | None = None) -> list
     return [Outstanding(*row) for row in db.session.execute(outstanding_query(vote, building_ids))]
 
 
+def outstanding_units(vote: Vote, building_ids: Collection[int] | None = None
+                      ) -> list[tuple[int, str, str]]:
+    """(building id, unit, owner_ref) of the outstanding units, without names or contacts (one
+    query; the API's list)."""
+    query = (select(TurnoutUnit.building_id, TurnoutUnit.unit, VoteElector.owner_ref)
+             .join(VoteElector, VoteElector.id == TurnoutUnit.elector_id)
+             .outerjoin(Ballot, and_(Ballot.vote_id == TurnoutUnit.vote_id,
+                                     Ballot.elector_id == TurnoutUnit.elector_id))
+             .where(TurnoutUnit.vote_id == vote.id, Ballot.id.is_(None))
+             .order_by(TurnoutUnit.building, TurnoutUnit.unit, TurnoutUnit.id))
+    if building_ids is not None:
+        query = query.where(TurnoutUnit.building_id.in_(list(building_ids)))
+    return [(b, u, r) for b, u, r in db.session.execute(query)]
+
+
 def vote_buildings(vote: Vote) -> list[tuple[int, str]]:
     """The buildings in the vote's frozen scope (id, name)."""
     return list(db.session.execute(
