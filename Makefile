@@ -92,7 +92,7 @@ postgres:
 # One English catalogue per feature: translations/ (core), proposals/, voting/, meetings/,
 # notifications/.
 CATALOGS := translations proposals/translations voting/translations meetings/translations \
-	notifications/translations
+	notifications/translations turnout/translations
 FEATURE ?= core
 
 # Redis backs the shared rate-limit test (as several gunicorn workers would use it).

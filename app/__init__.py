@@ -61,10 +61,11 @@ def _register_features(app: Flask) -> None:
     import meetings
     import notifications
     import proposals
+    import turnout
     import voting
     from app import accounts, api, audit, register, web
 
     features = [web, accounts, register, audit, api, proposals, voting, meetings, notifications,
-                demo]
+                turnout, demo]
     for feature in features:
         feature.init_app(app)

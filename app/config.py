@@ -69,7 +69,7 @@ def build_config(instance_path: str) -> dict[str, object]:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("YISHI_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": ";".join(
             str(root / d / "translations") if d else str(root / "translations")
-            for d in ("", "proposals", "voting", "meetings", "notifications")
+            for d in ("", "proposals", "voting", "meetings", "notifications", "turnout")
         ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

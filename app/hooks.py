@@ -30,6 +30,25 @@ OpenVoteCheck = Callable[[Any, datetime], None]
 
 
 @dataclass(frozen=True)
+class DeskItem:
+    """One thing waiting for the committee, on the committee's desk of the community home."""
+
+    #: what kind of work (e.g. "turnout", "conflicts", "claims"), for grouping and tests
+    kind: str
+    #: the item in words, already translated
+    label: str
+    #: where to act on it
+    url: str
+    #: a detail in words (turnout against the quorum, days left, a count)
+    detail: str = ""
+
+
+#: (community, member) -> what waits for the committee (a few queries, whatever the sizes);
+#: called only for the committee
+DeskProvider = Callable[["Community", "Membership | None"], "list[DeskItem]"]
+
+
+@dataclass(frozen=True)
 class AuditAnchor:
     """An audit chain head published outside the log (on a result notice, on minutes)."""
 
@@ -59,6 +78,7 @@ class Hooks:
     proposal_panels: list[ProposalPanel] = field(default_factory=list)
     open_vote_checks: list[OpenVoteCheck] = field(default_factory=list)
     audit_anchors: list[AnchorSource] = field(default_factory=list)
+    desk_items: list[DeskProvider] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:

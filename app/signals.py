@@ -40,6 +40,10 @@ comment_posted = events.signal("comment-posted")
 official_reply = events.signal("official-reply")
 #: an owner's claim of an account was confirmed; kwargs: claim, membership, actor
 claim_confirmed = events.signal("claim-confirmed")
+#: the committee asked to remind the outstanding owners of one building of an open vote;
+#: kwargs: vote, building_id, building (its name), owner_ids (the owners outstanding when
+#: asked), reminder_id, actor
+turnout_reminder_requested = events.signal("turnout-reminder-requested")
 #: contact details were given for an account; kwargs: user, contacts ({"email"|"sms"|"wechat":
 #: address}), verified (True when an administrator gave them, e.g. `flask users create`)
 contacts_given = events.signal("contacts-given")

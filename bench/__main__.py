@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import notifications, proposals, tally, voting
+from bench import notifications, proposals, tally, turnout, voting
 from bench.common import BACKENDS, Results, log, machine, migrate, temp_database
 
-SECTIONS = ("voting", "tally", "proposals", "notifications")
+SECTIONS = ("voting", "tally", "proposals", "notifications", "turnout")
 #: other features' benchmarks (each prints its own table); they run after the sections above
 BENCHMARKS: list[Callable[[], None]] = [notifications.run]
 
@@ -26,7 +26,7 @@ def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help="comma-separated sections: voting, tally, proposals, "
-                             "notifications")
+                             "notifications, turnout")
     parser.add_argument("--backends", default=",".join(BACKENDS),
                         help="comma-separated: sqlite, postgres")
     parser.add_argument("--quick", action="store_true",
@@ -93,6 +93,14 @@ def main() -> None:
                 migrate(url)
                 pages[backend] = proposals.run_backend(backend, url, rounds)
         results.add("proposals", pages, proposals.render(pages, rounds))
+    if "turnout" in options.only:
+        turnouts: dict[str, Any] = {}
+        for backend in options.backends:
+            with temp_database(backend, "turnout") as url:
+                migrate(url)
+                turnouts[backend] = turnout.run_backend(backend, url,
+                                                        10 if options.quick else turnout.ROUNDS)
+        results.add("turnout", turnouts, turnout.render(turnouts))
     for benchmark in BENCHMARKS:
         benchmark()
     path = results.write({"sections": options.only, "backends": options.backends,

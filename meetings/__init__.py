@@ -84,6 +84,7 @@ def init_app(app: Flask) -> None:
     from app.hooks import hooks
     from meetings import api as meetings_api
     from meetings import (  # noqa: F401 - importing the modules registers their routes
+        desk,
         guards,
         meeting_notices,
         minutes_views,
@@ -99,6 +100,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(meetings_api.blp, url_prefix="/api/v1")
     csrf.exempt(meetings_api.blp)
     registry = hooks(app)
+    registry.desk_items.append(desk.desk_items)
     registry.nav.extend((_nav_meetings, _nav_decisions))
     registry.home_sections.append(_home_section)
     registry.public_home_sections.append(_public_home_section)

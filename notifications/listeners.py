@@ -17,6 +17,8 @@ from notifications.kinds import ballot_channel
 from notifications.models import Delivery, DeliveryState, NotificationEvent
 
 CHANNELS = ("online", "proxy", "paper")
+#: kinds whose waiting deliveries are obsolete once the vote closed
+REMINDER_KINDS = ("vote_closing", "turnout_reminder")
 
 
 def on_vote_opened(sender: Flask, *, vote: Any, **_: Any) -> None:
@@ -36,7 +38,7 @@ def on_vote_extended(sender: Flask, *, vote: Any, previous_closes_at: Any = None
 
 def on_vote_closed(sender: Flask, *, vote: Any, **_: Any) -> None:
     """Reminders still waiting (quiet hours, retries) are obsolete once the vote is closed."""
-    reminders = select(NotificationEvent.id).where(NotificationEvent.kind == "vote_closing",
+    reminders = select(NotificationEvent.id).where(NotificationEvent.kind.in_(REMINDER_KINDS),
                                                    NotificationEvent.subject == f"vote:{vote.id}")
     db.session.execute(
         update(Delivery)
@@ -54,6 +56,17 @@ def on_ballot_recorded(sender: Flask, *, vote: Any, ballot: Any, channel: str | 
                  payload={"vote_id": vote.id, "elector_id": ballot.elector_id,
                           "receipt": ballot.receipt, "channel": how,
                           "cast_at": cast_at.isoformat()})
+
+
+def on_turnout_reminder_requested(sender: Flask, *, vote: Any, building_id: int,
+                                  building: str, owner_ids: Any, reminder_id: int,
+                                  **_: Any) -> None:
+    """The owners of one building who have not taken part (once per request)."""
+    record_event("turnout_reminder", community_id=vote.community_id, subject=f"vote:{vote.id}",
+                 payload={"vote_id": vote.id, "building_id": building_id, "building": building,
+                          "owner_ids": sorted(int(i) for i in owner_ids),
+                          "reminder_id": reminder_id},
+                 key=f"turnout_reminder:{reminder_id}")
 
 
 def _on_mandate(kind: str, mandate: Any) -> None:
@@ -138,6 +151,7 @@ RECEIVERS = (
     (signals.official_reply, on_official_reply),
     (signals.claim_confirmed, on_claim_confirmed),
     (signals.contacts_given, on_contacts_given),
+    (signals.turnout_reminder_requested, on_turnout_reminder_requested),
 )
 
 

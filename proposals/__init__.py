@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
     from proposals import api as proposals_api
     from proposals import (  # noqa: F401
         comment_models,
+        desk,
         models,
         views,
         views_discussion,
@@ -62,3 +63,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     hooks(app).nav.append(_nav_item)
     hooks(app).home_sections.append(_home_section)
+    hooks(app).desk_items.append(desk.desk_items)

@@ -24,11 +24,11 @@ from tests.factories import login
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ["translations", "proposals/translations", "voting/translations",
-              "meetings/translations", "notifications/translations"]
+              "meetings/translations", "notifications/translations", "turnout/translations"]
 PO = "en/LC_MESSAGES/messages.po"
 KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "gettext": None, "ngettext": (1, 2),
             "lazy_gettext": None, "_l": None, "pN_": ((1, "c"), 2)}
-PYTHON_SOURCES = ["app", "proposals", "voting", "meetings", "notifications"]
+PYTHON_SOURCES = ["app", "proposals", "voting", "meetings", "notifications", "turnout"]
 
 
 @pytest.fixture(scope="session")

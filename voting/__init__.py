@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     from app.hooks import hooks
     from app.jobs import task
     from voting import api as voting_api
-    from voting import models, views  # noqa: F401
+    from voting import desk, models, views  # noqa: F401
     from voting.cli import votes_cli
     from voting.services.printing import RENDER_JOB, render_ballot_batch
 
@@ -28,4 +28,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(views.JINJA_GLOBALS)
     hooks(app).proposal_panels.append(views.vote_panel)
     hooks(app).nav.append(views.settings_nav)
+    hooks(app).desk_items.append(desk.desk_items)
     task(app, RENDER_JOB, render_ballot_batch)

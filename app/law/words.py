@@ -19,7 +19,8 @@ LANGS = ("zh", "en")
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: the catalogue folders, core first (as BABEL_TRANSLATION_DIRECTORIES lists them)
 CATALOGUE_DIRS = ("translations", "proposals/translations", "voting/translations",
-                  "meetings/translations", "notifications/translations")
+                  "meetings/translations", "notifications/translations",
+                  "turnout/translations")
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker

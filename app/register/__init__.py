@@ -41,12 +41,13 @@ def members_nav(community: Community, member: Membership | None) -> NavItem | No
 def init_app(app: Flask) -> None:
     """Register the register's blueprint, CLI, navigation links and template helpers."""
     from app.hooks import hooks
-    from app.register import cli, labels, models, views  # noqa: F401
+    from app.register import cli, desk, labels, models, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.community_cli)
     app.cli.add_command(cli.register_cli)
     hooks(app).nav.extend((register_nav, members_nav))
+    hooks(app).desk_items.append(desk.desk_items)
     app.jinja_env.globals.update(unit_kind_label=labels.kind_label,
                                  unit_status_label=labels.status_label,
                                  area_source_label=labels.source_label)

@@ -56,6 +56,8 @@ def community_home(slug: str) -> str:
                                sections=[s for s in public if s])
     electorate = community_electorate(community)
     sections = [section(community, member) for section in hooks().home_sections]
+    desk = ([item for provider in hooks().desk_items for item in provider(community, member)]
+            if is_staff(member) else None)
     return render_template("web/community_home.html", community=community, member=member,
                            electorate=electorate, sections=[s for s in sections if s],
-                           is_staff=is_staff(member))
+                           is_staff=is_staff(member), desk=desk)

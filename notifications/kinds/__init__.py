@@ -18,6 +18,7 @@ from notifications.kinds.votes import (
     MandateRevoked,
     ObjectionPeriodEnding,
     ResultPublished,
+    TurnoutReminder,
     VoteClosing,
     VoteExtended,
     VoteOpened,
@@ -26,7 +27,8 @@ from notifications.kinds.votes import (
 
 #: every kind by its stable name, in the order the preferences page lists them
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    VoteOpened(), VoteClosing(), BallotRecorded(), VoteExtended(), MeetingNoticed(),
+    VoteOpened(), VoteClosing(), TurnoutReminder(), BallotRecorded(), VoteExtended(),
+    MeetingNoticed(),
     ResultPublished(), ObjectionPeriodEnding(), CommentReply(), OfficialReply(),
     MandateGranted(), MandateRevoked(), ClaimConfirmed(), Digest())}
 

@@ -164,6 +164,60 @@ class VoteExtended(Kind):
         return deadline_ics(context, lang)
 
 
+class TurnoutReminder(Kind):
+    """The committee reminds the owners of one building who have not taken part (the turnout
+    drive): the accounts of those owners who still have not when it goes out."""
+
+    name = "turnout_reminder"
+    label = N_("楼栋催票提醒")
+    urgent = True
+    owner_audience = True
+
+    def _owners(self, event: NotificationEvent) -> set[int]:
+        return {int(i) for i in event.payload.get("owner_ids") or []}
+
+    def recipients(self, event: NotificationEvent) -> list[Recipient]:
+        vote = _vote(event)
+        if vote.state != VoteState.OPEN:
+            return []
+        owners = self._owners(event)
+        return [r for r in audiences.electorate_accounts(vote, not_taken_part=True)
+                if r.owner_id in owners]
+
+    def audience_owners(self, event: NotificationEvent) -> list[int]:
+        return sorted(self._owners(event))
+
+    def load(self, event: NotificationEvent) -> dict[str, Any]:
+        return {**vote_context(_vote(event)), "building": str(event.payload["building"])}
+
+    def texts(self, context: dict[str, Any], lang: str, sign: str) -> Texts:
+        closes = when(context["closes_at"], context["tz"])
+        params = {"title": context["title"], "closes": closes, "building": context["building"],
+                  "community": context["community"]}
+        return Texts(
+            title=text(N_("请参与表决：%(title)s"), lang, **params),
+            body=text(N_("%(community)s %(building)s：记录显示您尚未参与《%(title)s》的表决，"
+                         "表决将于 %(closes)s 截止。请在线投票，或向楼栋志愿者、业委会领取"
+                         "纸质选票。"), lang, **params),
+            url=links.ballot_path(context["slug"], int(context["vote_id"])),
+            sms=fit_sms(N_("%(building)s业主：《%(title)s》%(closes)s截止，您尚未投票，请登录议事"
+                           "投票。"), lang, sign, shrink=("title", "building"), **params),
+            wechat=wechat_fields(context["title"], closes, text(N_("您尚未投票"), lang)))
+
+    def still_relevant(self, event: NotificationEvent, user_ids: Iterable[int]) -> set[int]:
+        """Those who still have not taken part (nobody once the vote closed)."""
+        vote = db.session.get(Vote, int(event.payload["vote_id"]))
+        if vote is None or vote.state != VoteState.OPEN or vote.closes_at <= utcnow():
+            return set()
+        owners = self._owners(event)
+        absent = {r.user_id for r in audiences.electorate_accounts(vote, not_taken_part=True)
+                  if r.owner_id in owners}
+        return set(user_ids) & absent
+
+    def calendar(self, context: dict[str, Any], lang: str) -> bytes | None:
+        return deadline_ics(context, lang)
+
+
 class BallotRecorded(Kind):
     """A ballot was recorded in an owner's name (by them, a proxy or a paper entry): every
     account linked to that owner hears of it at once — the first defence against forgery."""

@@ -20,9 +20,10 @@ from sqlalchemy import select
 from app.accounts.models import Membership, Role, User
 from app.accounts.services import create_user, grant_membership, issue_api_token
 from app.extensions import db
-from app.register.models import Community, Owner
+from app.register.models import Building, Community, Owner
 from app.register.services import create_community, import_register
 from tests.factories import SMALL_REGISTER
+from turnout.models import VolunteerAssignment
 
 ANONYMOUS = "anonymous"
 RESIDENT = "resident"
@@ -30,11 +31,15 @@ OWNER = "owner"  #: linked to register owner o1 (two flats, 179.50 m²)
 COMMITTEE = "committee"
 ADMIN = "admin"
 OTHER_COMMITTEE = "other_committee"  #: committee of the other community: never gets in
-ROLES = (ANONYMOUS, RESIDENT, OWNER, COMMITTEE, ADMIN, OTHER_COMMITTEE)
+#: a resident serving as building volunteer (楼长、网格员) for 1栋 (o1's and o2's flats); a
+#: resident everywhere else
+VOLUNTEER = "volunteer"
+VOLUNTEER_BUILDING = "1栋"
+ROLES = (ANONYMOUS, RESIDENT, OWNER, COMMITTEE, ADMIN, OTHER_COMMITTEE, VOLUNTEER)
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
-MEMBERS = frozenset({RESIDENT, OWNER, COMMITTEE, ADMIN})
+MEMBERS = frozenset({RESIDENT, OWNER, COMMITTEE, ADMIN, VOLUNTEER})
 STAFF = frozenset({COMMITTEE, ADMIN})
 NOBODY: frozenset[str] = frozenset()
 
@@ -159,7 +164,7 @@ def _build_world() -> World:
                   other_id=other.id)
     accounts = [(RESIDENT, home, Role.RESIDENT), (OWNER, home, Role.OWNER),
                 (COMMITTEE, home, Role.COMMITTEE), (ADMIN, home, Role.ADMIN),
-                (OTHER_COMMITTEE, other, Role.COMMITTEE)]
+                (OTHER_COMMITTEE, other, Role.COMMITTEE), (VOLUNTEER, home, Role.RESIDENT)]
     for role, community, member_role in accounts:
         user = create_user(f"{role}-{n}", PASSWORD)
         owner = world.owner("o1") if role == OWNER else None
@@ -167,5 +172,9 @@ def _build_world() -> World:
         world.user_ids[role] = user.id
         world.member_ids[role] = member.id
         world.tokens[role] = issue_api_token(user)
+    building = db.session.execute(select(Building).where(
+        Building.community_id == home.id, Building.name == VOLUNTEER_BUILDING)).scalar_one()
+    db.session.add(VolunteerAssignment(community_id=home.id, building_id=building.id,
+                                       membership_id=world.member_ids[VOLUNTEER]))
     db.session.commit()
     return world

@@ -9,7 +9,17 @@ import io
 from typing import Any
 
 from app.accounts.models import Role
-from tests.matrix import ADMIN, COMMITTEE, MEMBERS, OWNER, RESIDENT, STAFF, Route, World
+from tests.matrix import (
+    ADMIN,
+    COMMITTEE,
+    MEMBERS,
+    OWNER,
+    RESIDENT,
+    STAFF,
+    VOLUNTEER,
+    Route,
+    World,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 BASE = "/c/{slug}/proposals/{proposal_id}"
@@ -113,7 +123,7 @@ OPTION_FORM = {"title": "方案C", "cost_cny": "10", "funding_source": "subsidy"
 API_PROPOSAL = {"title": "加装电梯", "matters": [7], "scope": {"buildings": ["1栋"]},
                 "options": [{"title": "加装", "cost_cny": "650000"}]}
 OWNER_ONLY = frozenset({OWNER})
-NOT_AUTHOR = frozenset({RESIDENT, COMMITTEE, ADMIN})
+NOT_AUTHOR = frozenset({RESIDENT, COMMITTEE, ADMIN, VOLUNTEER})
 
 MATRIX = [
     Route("proposals.index", "GET", "/c/{slug}/proposals", MEMBERS),

@@ -13,7 +13,7 @@ from typing import Any
 from app.db import utcnow
 from app.extensions import db
 from app.i18n import utc_to_local
-from tests.matrix import MEMBERS, OWNER, RESIDENT, STAFF, Route, World
+from tests.matrix import MEMBERS, OWNER, RESIDENT, STAFF, VOLUNTEER, Route, World
 from tests.matrix.voting import (
     _agree,
     closed_vote,
@@ -180,7 +180,7 @@ MATRIX = [
     Route("voting.revoke", "POST", "/c/{slug}/votes/{vote_id}/mandates/{mandate_id}/revoke",
           OWNERS_AND_STAFF, setup=with_mandate),
     Route("voting.mandate_document", "GET", "/c/{slug}/mandates/{mandate_id}/document",
-          MEMBERS, setup=with_mandate),
+          MEMBERS - {VOLUNTEER}, setup=with_mandate),  # its parties and the committee
     Route("voting.proxy", "GET", "/c/{slug}/votes/{vote_id}/proxy", MEMBERS,
           setup=with_mandate),
     Route("voting.proxy_cast", "POST", "/c/{slug}/votes/{vote_id}/proxy/{mandate_id}",

@@ -31,7 +31,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
              "previous_closes_at": "2030-03-07T10:00:00+00:00", "reason": "疫情封控" * 10,
              "receipt": "ABCD-EFGH-JKLM", "channel": "paper", "cast_at":
              "2030-03-05T02:00:00+00:00", "notice_id": 3, "passed": True,
-             "objection_ends_at": "2030-03-15T16:00:00+00:00"},
+             "objection_ends_at": "2030-03-15T16:00:00+00:00", "building": "东区十二号楼" * 4},
     "meeting": {"meeting_id": 4, "title": LONG, "kind": "owners_assembly",
                 "community": "和谐家园", "slug": "hexie", "starts_at": "2030-03-20T11:00:00+00:00",
                 "place": "小区会所二楼多功能厅" * 4, "agenda": [LONG], "tz": "Asia/Shanghai"},
@@ -47,6 +47,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                "count": 1, "day": "2030-03-05", "tz": "Asia/Shanghai"},
 }
 WHICH = {"vote_opened": "vote", "vote_closing": "vote", "ballot_recorded": "vote",
+         "turnout_reminder": "vote",
          "vote_extended": "vote", "result_published": "vote", "objection_period_ending": "vote",
          "meeting_noticed": "meeting", "comment_reply": "comment", "official_reply": "comment",
          "mandate_granted": "mandate", "mandate_revoked": "mandate",
