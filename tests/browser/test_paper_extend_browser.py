@@ -24,7 +24,7 @@ def test_enter_a_paper_ballot_by_number_then_extend(
         page: Page, live_server: str, app: Flask,
         make_community: Callable[..., Community], make_user: Callable[..., User]) -> None:
     community, proposal, vote, _owner = _charging_shed_vote(make_community, make_user)
-    a, b = [o.id for o in proposal.options]
+    a, _b = [o.id for o in proposal.options]
     slug, vote_id = community.slug, vote.id
     new_close = utc_to_local(vote.closes_at + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
     base = f"{live_server}/c/{slug}/votes/{vote_id}"
