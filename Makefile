@@ -13,7 +13,7 @@ APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 APT_TEST := chromium poppler-utils
 
 .PHONY: run test test-sqlite test-postgres lint bench venv venv-dev system-runtime system-test \
-	translations extract-messages postgres redis clean
+	translations extract-messages postgres redis node-modules clean
 
 ## make run: venv, install, migrate, demo when empty, serve on http://127.0.0.1:5000 with the
 ## jobs worker beside gunicorn (one command: stopping gunicorn stops the worker)
@@ -25,7 +25,7 @@ run: venv system-runtime translations
 		--workers 2 --access-logfile - wsgi:app
 
 ## make test: install what the tests need, lint, run the suite on SQLite and on PostgreSQL
-test: venv-dev system-runtime system-test translations lint test-sqlite test-postgres
+test: venv-dev system-runtime system-test node-modules translations lint test-sqlite test-postgres
 
 test-sqlite: redis
 	YISHI_TEST_DB=sqlite $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
@@ -56,6 +56,16 @@ $(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.dev-*
 	touch $(DEV_STAMP)
+
+# npm packages of the browser checks (axe-core, Lighthouse), pinned by package-lock.json;
+# reinstalled whenever the lock changes.
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | sha1sum | cut -c1-12)
+
+node-modules: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # Debian packages: Pango and CJK fonts for PDFs; Chromium and pdftotext for the tests.
 system-runtime:
@@ -113,4 +123,4 @@ bench: venv-dev postgres
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -72,6 +72,9 @@ class Hooks:
 
     nav: list[NavProvider] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
+    #: sections of the community home an anonymous visitor or an outsider sees: only what is
+    #: public (published decisions, notices, meetings noticed); called with member None
+    public_home_sections: list[HomeSection] = field(default_factory=list)
     proposal_panels: list[ProposalPanel] = field(default_factory=list)
     open_vote_checks: list[OpenVoteCheck] = field(default_factory=list)
     audit_anchors: list[AnchorSource] = field(default_factory=list)

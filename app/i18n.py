@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_skeleton, get_datetime_format
 from babel.numbers import format_decimal
 from flask import Flask, current_app, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from app.extensions import babel
@@ -89,11 +91,25 @@ def format_percent(value: Fraction | Decimal | int | None,
     return format_decimal(number, format="0." + "0" * places, locale=get_locale()) + "%"
 
 
+#: the date styles of `when`; the time is always hours:minutes (24 h), never seconds
+WhenStyle = Literal["short", "medium", "long", "full"]
+WHEN_STYLES = ("short", "medium", "long", "full")
+
+
 def format_when(value: datetime | None, fmt: str = "medium") -> str:
-    """Format a datetime in the community's time zone and the user's language."""
+    """Format a datetime in the community's time zone and the user's language, to the minute
+    (a 24-hour clock, no seconds): "2026年12月2日 09:57", "Dec 2, 2026, 09:57"."""
     if value is None:
         return "—"
-    return format_datetime(value, fmt)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    style = cast(WhenStyle, fmt if fmt in WHEN_STYLES else "medium")
+    locale, zone = get_locale(), get_timezone()
+    local = value.astimezone(zone)
+    day = format_date(local, style, locale=locale)
+    clock = format_skeleton("Hm", local, tzinfo=zone, locale=locale)
+    pattern = str(get_datetime_format(style, locale=locale))
+    return pattern.replace("{1}", day).replace("{0}", clock)
 
 
 def community_tz() -> str:

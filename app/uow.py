@@ -9,9 +9,10 @@
   exception; a `DomainError` then becomes `{"error": {"code", "message"}}` with its status
   (`app.api.errors`).
 - `write_during_read(work)`: the one documented exception to "a GET never writes" — a read
-  that must write first (a vote past its closing time is closed before it is shown). It ends
-  the read transaction, runs `work` in its own unit of work (BEGIN IMMEDIATE on SQLite) and
-  returns. Scheduled jobs replace its uses as they arrive.
+  whose record must be written before it answers (an export of personal data is entered in
+  the audit log before the file leaves). It ends the read transaction, runs `work` in its own
+  unit of work (BEGIN IMMEDIATE on SQLite) and returns. Closing a due vote is no longer one:
+  the periodic job does it (`flask jobs drain`), and reads show such a vote as closing.
 
 Uploaded files follow the same transaction (`app.storage`): written under a temporary name,
 moved into place after the commit, removed on rollback.

@@ -84,6 +84,8 @@ SHED = ProposalSeed(
          "description": "在5号楼与6号楼之间的内部绿地建设钢结构车棚，设充电口60个，"
                         "配烟感报警与自动喷淋。",
          "cost_cny": Decimal("186500.00"), "funding_source": "mixed",
+         "split": {"unit": "amount", "subsidy": Decimal("50000.00"),
+                   "common_income": Decimal("136500.00")},
          "timeline": "规划备案后约45天", "green_area_lost_m2": Decimal("160.00"),
          "parking_delta": 0,
          "pros": "离楼栋近，取车充电方便；不减少车位，公共收益不受影响。",
@@ -94,6 +96,8 @@ SHED = ProposalSeed(
          "description": "将北门内侧8个外围地面车位改建为集中充电车棚，设充电口72个，"
                         "配烟感报警、自动喷淋和视频监控。",
          "cost_cny": Decimal("142800.00"), "funding_source": "mixed",
+         "split": {"unit": "amount", "subsidy": Decimal("50000.00"),
+                   "common_income": Decimal("92800.00")},
          "timeline": "车位租约到期后约30天", "green_area_lost_m2": Decimal("0.00"),
          "parking_delta": -8,
          "pros": "不占绿地；远离住宅楼，消防更安全；靠近北门，上下班顺路，便于集中管理。",

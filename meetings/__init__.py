@@ -55,6 +55,29 @@ def _home_section(community: Community, member: Membership | None) -> dict[str, 
     return {"template": "meetings/_home_section.html", "upcoming": upcoming, "latest": latest}
 
 
+def _public_home_section(community: Community, member: Membership | None) -> dict[str, Any]:
+    """What an anonymous visitor sees on the community home: only the public register of
+    decisions (published notices and minutes) and the meetings whose notice is published."""
+    from sqlalchemy import select
+
+    from app.db import utcnow
+    from app.extensions import db
+    from app.i18n import community_tz
+    from meetings.decisions import decision_entries
+    from meetings.models import Meeting, MeetingState
+
+    del member
+    upcoming = db.session.execute(
+        select(Meeting).where(Meeting.community_id == community.id,
+                              Meeting.state == MeetingState.NOTICED,
+                              Meeting.notice_published_at.is_not(None),
+                              Meeting.starts_at >= utcnow())
+        .order_by(Meeting.starts_at).limit(HOME_ENTRIES)).scalars().all()
+    latest = decision_entries(community, per_page=HOME_ENTRIES, tz=community_tz()).items
+    return {"template": "meetings/_public_home_section.html", "upcoming": upcoming,
+            "latest": latest}
+
+
 def init_app(app: Flask) -> None:
     """Register the meetings feature: models, guards, pages, API, navigation, hooks."""
     from app.extensions import api, csrf
@@ -80,5 +103,6 @@ def init_app(app: Flask) -> None:
     registry.desk_items.append(desk.desk_items)
     registry.nav.extend((_nav_meetings, _nav_decisions))
     registry.home_sections.append(_home_section)
+    registry.public_home_sections.append(_public_home_section)
     registry.open_vote_checks.append(check_vote_may_open)
     registry.audit_anchors.append(published_heads)

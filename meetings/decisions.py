@@ -2,7 +2,10 @@
 
 - `decision_entries`: a page of a community's published result notices and minutes, newest
   first, filtered by text (in the title), year (the community's calendar year), Art. 278 item
-  (0: advisory, no item) and kind. One UNION of the two kinds, paged by `app.pagination`
+  (0: advisory, no item) and kind. A result notice and the minutes of its own proposal are
+  one entry (the minutes are folded into the notice's card, `Filters.fold`), unless only
+  minutes are asked for; every entry names its related records (`Entry.related`).
+  One UNION of the two kinds, paged by `app.pagination`
   (which pages one column: each entry's `ref`, "result_notice:12" / "minutes:7"), then the
   page's rows by their ids: the same few queries whatever the size of the register.
 - `decisions_of`: the decisions of the API (one per proposal whose vote is closed and whose
@@ -13,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -59,6 +62,17 @@ class Filters:
     matter: int | None = None
     #: "result_notice", "minutes" or "" for both
     kind: str = ""
+    #: minutes of a proposal that has a result notice are shown in the notice's entry
+    fold: bool = True
+
+
+@dataclass(frozen=True)
+class Related:
+    """A record linked to an entry: a notice's minutes, or the notice of minutes."""
+
+    kind: str
+    id: int
+    title: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,8 @@ class Entry:
     #: the notice's verdict; None for minutes
     passed: bool | None
     sha256: str
+    #: the notice's minutes, or the minutes' notices (filled for a page by `decision_entries`)
+    related: tuple[Related, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,7 +157,13 @@ def _entries(community: Community, filters: Filters, tz: str) -> Any:
                                                Minutes.state == MinutesState.PUBLISHED)
     query = filters.query.strip()[:100]
     if query:
-        notices = notices.where(ResultNotice.title.icontains(query, autoescape=True))
+        title = ResultNotice.title.icontains(query, autoescape=True)
+        if filters.fold and filters.kind != MINUTES:  # or the title of its folded minutes
+            title = or_(title, exists(select(Minutes.id).where(
+                Minutes.proposal_id == ResultNotice.proposal_id,
+                Minutes.state == MinutesState.PUBLISHED,
+                Minutes.title.icontains(query, autoescape=True))))
+        notices = notices.where(title)
         minutes = minutes.where(Minutes.title.icontains(query, autoescape=True))
     if filters.year is not None:
         start, end = _year_bounds(filters.year, tz)
@@ -160,6 +182,12 @@ def _entries(community: Community, filters: Filters, tz: str) -> Any:
         minutes = minutes.where(false())
     elif filters.kind == MINUTES:
         notices = notices.where(false())
+    elif filters.fold:
+        # the minutes of a noticed proposal are shown in the notice's entry
+        noticed = select(ResultNotice.proposal_id).where(
+            ResultNotice.community_id == community.id)
+        minutes = minutes.where(~and_(Minutes.proposal_id.is_not(None),
+                                      Minutes.proposal_id.in_(noticed)))
     return union_all(notices, minutes).subquery("entries")
 
 
@@ -179,6 +207,45 @@ def _load(refs: Sequence[str]) -> list[Entry]:
     return [rows[ref] for ref in refs]
 
 
+def _with_related(entries: list[Entry]) -> list[Entry]:
+    """The entries with their related records: a notice's published minutes (its proposal's
+    own, or a meeting's with the proposal on its agenda), and the notices of minutes' proposals.
+    At most two queries whatever the page."""
+    proposals = {e.proposal_id for e in entries if e.kind == RESULT_NOTICE and e.proposal_id}
+    minutes_ids = [e.id for e in entries if e.kind == MINUTES]
+    by_proposal: dict[int, list[Related]] = {}
+    by_minutes: dict[int, list[Related]] = {}
+    if proposals:
+        covered = func.coalesce(MeetingAgendaItem.proposal_id, Minutes.proposal_id)
+        rows = db.session.execute(
+            select(covered.label("proposal_id"), Minutes.id, Minutes.title)
+            .select_from(Minutes)
+            .outerjoin(MeetingAgendaItem, and_(Minutes.meeting_id.is_not(None),
+                                               MeetingAgendaItem.meeting_id == Minutes.meeting_id))
+            .where(Minutes.state == MinutesState.PUBLISHED, covered.in_(proposals))
+            .order_by(Minutes.published_at, Minutes.id)).all()
+        for proposal_id, ident, title in rows:
+            by_proposal.setdefault(proposal_id, []).append(Related(MINUTES, ident, title))
+    if minutes_ids:
+        covered = func.coalesce(MeetingAgendaItem.proposal_id, Minutes.proposal_id)
+        rows = db.session.execute(
+            select(Minutes.id, ResultNotice.id, ResultNotice.title)
+            .select_from(Minutes)
+            .outerjoin(MeetingAgendaItem, and_(Minutes.meeting_id.is_not(None),
+                                               MeetingAgendaItem.meeting_id == Minutes.meeting_id))
+            .join(ResultNotice, ResultNotice.proposal_id == covered)
+            .where(Minutes.id.in_(minutes_ids))
+            .order_by(ResultNotice.published_at, ResultNotice.id)).all()
+        for minutes_id, ident, title in rows:
+            by_minutes.setdefault(minutes_id, []).append(Related(RESULT_NOTICE, ident, title))
+    out = []
+    for e in entries:
+        found = (by_proposal.get(e.proposal_id or 0, []) if e.kind == RESULT_NOTICE
+                 else by_minutes.get(e.id, []))
+        out.append(replace(e, related=tuple(dict.fromkeys(found))))
+    return out
+
+
 def decision_entries(community: Community, filters: Filters = Filters(), *, page: object = 1,
                      per_page: int = PER_PAGE, tz: str) -> EntryPage:
     """A page of the register, newest first (past the end: the last page)."""
@@ -186,7 +253,8 @@ def decision_entries(community: Community, filters: Filters = Filters(), *, page
     ordered = select(entries.c.ref).order_by(entries.c.published_at.desc(),
                                              entries.c.kind.desc(), entries.c.id.desc())
     result = paginate(ordered, page, per_page)
-    return EntryPage(_load(list(result.items)), result.page, result.pages, result.total or 0)
+    return EntryPage(_with_related(_load(list(result.items))), result.page, result.pages,
+                     result.total or 0)
 
 
 def decision_years(community: Community, tz: str) -> list[int]:

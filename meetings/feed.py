@@ -14,8 +14,10 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 def atom_feed(*, title: str, feed_url: str, page_url: str, items: list[Entry],
               item_url: Callable[[Entry], str], updated: datetime,
-              kind_label: Callable[[Entry], str]) -> bytes:
-    """Serialise register entries as an Atom feed."""
+              kind_label: Callable[[Entry], str],
+              summary: Callable[[Entry], str] | None = None) -> bytes:
+    """Serialise register entries as an Atom feed; each entry's summary says what it is
+    (`summary`: for a notice its title, result in words and counts)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
@@ -33,5 +35,6 @@ def atom_feed(*, title: str, feed_url: str, page_url: str, items: list[Entry],
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = item.published_at.isoformat()
         ET.SubElement(entry, f"{{{ATOM}}}published").text = item.published_at.isoformat()
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = f"sha256: {item.sha256}"
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = (
+            summary(item) if summary else f"sha256: {item.sha256}")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")

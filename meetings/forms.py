@@ -7,13 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, AnyOf, DataRequired, Length, NumberRange, Optional
 
 from app.forms import as_choices
 from app.law import MeetingKind
@@ -76,6 +77,17 @@ class ResultNoticeForm(FlaskForm):
 
     objection_days = IntegerField(_l("询异期（天，0 表示立即生效）"), default=0,
                                   validators=[NumberRange(min=0, max=MAX_OBJECTION_DAYS)])
+
+
+class ConfirmPublishForm(FlaskForm):
+    """The confirmation step of a publication: posted only from the page that shows what will
+    become public (a POST without it is sent to that page, never published)."""
+
+    confirm = HiddenField(validators=[AnyOf(["yes"])])
+
+
+class ConfirmNoticeForm(ConfirmPublishForm, ResultNoticeForm):
+    """Confirm a result notice with the objection period chosen before."""
 
 
 class CancelForm(FlaskForm):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, render_template, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 
 from app.context import current_member, get_community_or_404, require
-from app.i18n import community_tz
+from app.i18n import community_tz, lang_code
 from app.law import earliest_meeting_day, local_day
 from meetings.drafting import zh_datetime
 from meetings.models import Meeting
@@ -48,11 +50,20 @@ def notice_context(slug: str, meeting_id: int) -> dict[str, Any]:
     target = agenda[0].url if agenda else url_for(
         "meetings.meeting_detail", slug=slug, meeting_id=meeting.id, _external=True)
     days = notice_days(meeting)
+    earliest = earliest_day(meeting, tz)
+    if lang_code() == "zh":  # the record's own words
+        def moment(value: datetime) -> str:
+            return zh_datetime(value, tz)
+        earliest_text = earliest.strftime("%Y年%m月%d日") if earliest else None
+    else:  # the same moments in the reader's language (no seconds)
+        def moment(value: datetime) -> str:
+            return format_datetime(value, _("yyyy年M月d日 HH:mm"))
+        earliest_text = format_date(earliest, _("yyyy年M月d日")) if earliest else None
     return {"community": community, "meeting": meeting, "m": meeting, "agenda": agenda,
-            "starts": zh_datetime(meeting.starts_at, tz),
-            "published": zh_datetime(meeting.notice_published_at, tz)
+            "starts": moment(meeting.starts_at),
+            "published": moment(meeting.notice_published_at)
             if meeting.notice_published_at else None,
-            "earliest": earliest_day(meeting, tz), "notice_days": days,
+            "earliest": earliest, "earliest_text": earliest_text, "notice_days": days,
             "qr": qr_svg(target), "qr_url": target, "can_manage": can_manage_meetings(member)}
 
 

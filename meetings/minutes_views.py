@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Membership
 from app.context import current_member, get_community_or_404, get_in_community_or_404, require
+from app.i18n import lang_code
 from app.register.models import Community
 from app.uow import perform
 from meetings import minutes as svc
-from meetings import result_notices
-from meetings.forms import ActionForm, MinutesForm, ResultNoticeForm
+from meetings import result_notices, sources
+from meetings.errors import MeetingError
+from meetings.forms import ActionForm, ConfirmNoticeForm, ConfirmPublishForm, MinutesForm
 from meetings.models import Minutes
+from meetings.notice_words import notice_view
 from meetings.permissions import (
     can_correct_minutes,
     can_draft_minutes,
@@ -25,6 +28,7 @@ from meetings.permissions import (
     can_publish_minutes,
     can_publish_notice,
 )
+from meetings.render import markdown_html
 from meetings.rules import MAX_OBJECTION_DAYS
 from meetings.views import bp, load_meeting
 from proposals.models import Proposal
@@ -115,13 +119,24 @@ def minutes_sign(slug: str, minutes_id: int) -> Response:
     return _to_minutes(slug, minutes_id)
 
 
-@bp.route("/c/<slug>/minutes/<id:minutes_id>/publish", methods=["POST"])
-def minutes_publish(slug: str, minutes_id: int) -> Response:
-    """Publish and freeze the minutes."""
-    _community, _member, minutes = minutes_allowed(slug, minutes_id, can_publish_minutes)
-    if ActionForm().validate_on_submit():
+@bp.route("/c/<slug>/minutes/<id:minutes_id>/publish", methods=["GET", "POST"])
+def minutes_publish(slug: str, minutes_id: int) -> Response | str:
+    """Publish and freeze the minutes, confirmed on a page that shows what becomes public and
+    that it cannot be changed afterwards (GET); a POST without that confirmation is sent to it.
+    """
+    community, _member, minutes = minutes_allowed(slug, minutes_id, can_publish_minutes)
+    form = ConfirmPublishForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return redirect(url_for("meetings.minutes_publish", slug=slug,
+                                    minutes_id=minutes_id))
         perform(lambda: svc.publish_minutes(minutes, actor=current_user), done=_("纪要已发布"))
-    return _to_minutes(slug, minutes_id)
+        return _to_minutes(slug, minutes_id)
+    signed, total = svc.signatures_needed(minutes)
+    return render_template(
+        "meetings/publish_minutes.html", community=community, minutes=minutes, form=form,
+        html=markdown_html(minutes.text), valid=svc.valid_signatures(minutes),
+        may_publish=svc.may_publish(minutes), signed=signed, total=total)
 
 
 @bp.route("/c/<slug>/minutes/<id:minutes_id>/correct", methods=["POST"])
@@ -136,14 +151,22 @@ def minutes_correct(slug: str, minutes_id: int) -> Response:
     return redirect(url_for("meetings.minutes_edit", slug=slug, minutes_id=outcome.value.id))
 
 
-@bp.route("/c/<slug>/notices/from-proposal/<id:proposal_id>", methods=["POST"])
-def result_notice_from_proposal(slug: str, proposal_id: int) -> Response:
-    """Publish the result notice of a proposal's closed vote."""
+@bp.route("/c/<slug>/notices/from-proposal/<id:proposal_id>", methods=["GET", "POST"])
+def result_notice_from_proposal(slug: str, proposal_id: int) -> Response | str:
+    """Publish the result notice of a proposal's closed vote, confirmed on a page that shows
+    the notice as it will be frozen and made public (GET `?objection_days=N`); a POST without
+    that confirmation is sent to it."""
     community = get_community_or_404(slug)
     require(can_publish_notice(current_member(community)))
     proposal = proposal_or_404(community, proposal_id)
-    form = ResultNoticeForm()
-    if not form.validate_on_submit():
+    if request.method == "GET":
+        return _confirm_notice(community, proposal)
+    form = ConfirmNoticeForm()
+    if form.objection_days.validate(form) and not form.validate_on_submit():
+        return redirect(url_for("meetings.result_notice_from_proposal", slug=slug,
+                                proposal_id=proposal_id,
+                                objection_days=form.objection_days.data or 0))
+    if form.errors:
         flash(_("询异期须在 0 至 %(n)s 天之间", n=MAX_OBJECTION_DAYS), "error")
         return redirect(url_for("meetings.decisions", slug=slug))
     outcome = perform(lambda: result_notices.publish_result_notice(
@@ -151,3 +174,24 @@ def result_notice_from_proposal(slug: str, proposal_id: int) -> Response:
     if outcome.value is None:
         return redirect(url_for("meetings.decisions", slug=slug))
     return redirect(url_for("meetings.result_notice", slug=slug, notice_id=outcome.value.id))
+
+
+def _confirm_notice(community: Community, proposal: Proposal) -> Response | str:
+    """The notice that publishing would freeze, and the button that publishes it."""
+    form = ConfirmNoticeForm(formdata=request.args, meta={"csrf": False})
+    if not form.objection_days.validate(form):
+        flash(_("询异期须在 0 至 %(n)s 天之间", n=MAX_OBJECTION_DAYS), "error")
+        return redirect(url_for("meetings.decisions", slug=community.slug))
+    days = form.objection_days.data or 0
+    try:
+        vote_id, content = result_notices.preview_result_notice(proposal, objection_days=days)
+    except MeetingError as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("meetings.decisions", slug=community.slug))
+    lang = lang_code()
+    view = notice_view(content, lang,
+                       lambda other: sources.reasons_for_notice(vote_id, content, other))
+    confirm = ConfirmNoticeForm(formdata=None, objection_days=days)
+    return render_template("meetings/publish_notice.html", community=community,
+                           proposal=proposal, c=content, v=view, lang=lang, notice=None,
+                           final=False, days=days, form=confirm)

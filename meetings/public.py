@@ -12,24 +12,27 @@ from app.context import current_member, get_community_or_404, get_in_community_o
 from app.db import utcnow
 from app.forms import as_choices
 from app.i18n import community_tz, lang_code
-from app.law import MATTERS, text
+from app.law import MATTERS, matter_name, text
 from app.register.models import Community
 from meetings import minutes as svc
-from meetings import result_notices
+from meetings import result_notices, sources
 from meetings.decisions import (
     KINDS,
     MINUTES,
     RESULT_NOTICE,
     Entry,
     Filters,
+    Related,
     awaiting_records,
     decision_entries,
     decision_years,
+    minutes_for_proposal,
 )
 from meetings.feed import atom_feed
 from meetings.forms import ActionForm, DecisionsFilterForm, ResultNoticeForm
 from meetings.minutes_views import minutes_allowed
 from meetings.models import ResultNotice
+from meetings.notice_words import notice_summary, notice_view
 from meetings.permissions import (
     can_correct_minutes,
     can_edit_minutes,
@@ -56,15 +59,19 @@ def _number(value: str | None, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def entry_url(slug: str, entry: Entry, external: bool = False) -> str:
-    """Where a register entry is read."""
-    if entry.kind == RESULT_NOTICE:
-        return url_for("meetings.result_notice", slug=slug, notice_id=entry.id,
-                       _external=external)
-    return url_for("meetings.minutes_view", slug=slug, minutes_id=entry.id, _external=external)
+def record_url(slug: str, kind: str, ident: int, external: bool = False) -> str:
+    """Where a record of the register (a result notice or minutes) is read."""
+    if kind == RESULT_NOTICE:
+        return url_for("meetings.result_notice", slug=slug, notice_id=ident, _external=external)
+    return url_for("meetings.minutes_view", slug=slug, minutes_id=ident, _external=external)
 
 
-def kind_label(entry: Entry) -> str:
+def entry_url(slug: str, entry: Entry | Related, external: bool = False) -> str:
+    """Where a register entry (or a record related to one) is read."""
+    return record_url(slug, entry.kind, entry.id, external)
+
+
+def kind_label(entry: Entry | Related) -> str:
     """A register entry's kind in the UI language."""
     return _("结果公告") if entry.kind == RESULT_NOTICE else _("会议纪要")
 
@@ -81,8 +88,9 @@ def _filter_form(community: Community, tz: str) -> DecisionsFilterForm:
     form = DecisionsFilterForm(request.args)
     form.year.choices = as_choices([("", _("全部年份"))] + [
         (str(y), str(y)) for y in decision_years(community, tz)])
+    lang = lang_code()
     form.matter.choices = as_choices([("", _("全部事项")), ("0", _("咨询性（非表决事项）"))] + [
-        (str(m), _("第 %(n)s 项", n=m)) for m in MATTERS])
+        (str(m), matter_name(m, lang)) for m in MATTERS])
     form.kind.choices = as_choices([("", _("全部")), (RESULT_NOTICE, _("结果公告")),
                                    (MINUTES, _("会议纪要"))])
     return form
@@ -109,15 +117,37 @@ def decisions(slug: str) -> str:
 def decisions_feed(slug: str) -> Response:
     """The register as an Atom feed (the latest entries)."""
     community = get_community_or_404(slug)
-    items = decision_entries(community, per_page=FEED_ENTRIES, tz=community_tz()).items
+    # every publication is an event of the feed: minutes are not folded into their notice
+    items = decision_entries(community, Filters(fold=False), per_page=FEED_ENTRIES,
+                             tz=community_tz()).items
+    summaries = result_notices.notice_contents(
+        [e.id for e in items if e.kind == RESULT_NOTICE])
     body = atom_feed(
         title=f"{community.name} · {_('决议公示')}",
         feed_url=url_for("meetings.decisions_feed", slug=slug, _external=True),
         page_url=url_for("meetings.decisions", slug=slug, _external=True), items=items,
         item_url=lambda e: entry_url(slug, e, external=True),
         updated=items[0].published_at if items else community.created_at,
-        kind_label=kind_label)
+        kind_label=kind_label, summary=lambda e: entry_summary(slug, e, summaries))
     return Response(body, mimetype="application/atom+xml")
+
+
+def entry_summary(slug: str, entry: Entry, notices: dict[int, dict[str, Any]]) -> str:
+    """What a feed entry says: the title, the result in words and the counts for a notice;
+    for minutes, when they were published and the notices they go with."""
+    lang = lang_code()
+    if entry.kind == RESULT_NOTICE and entry.id in notices:
+        text_ = notice_summary(notices[entry.id], lang)
+    else:
+        text_ = _("%(title)s（%(kind)s）", title=entry.title, kind=kind_label(entry))
+    related = "；".join(
+        _("%(kind)s：%(title)s %(url)s", kind=_("结果公告") if r.kind == RESULT_NOTICE
+          else _("会议纪要"), title=r.title,
+          url=entry_url(slug, r, external=True))
+        for r in entry.related)
+    if related:
+        text_ += " " + _("相关：%(related)s。", related=related)
+    return f"{text_} SHA-256: {entry.sha256}"
 
 
 @bp.route("/c/<slug>/minutes/<id:minutes_id>")
@@ -125,8 +155,10 @@ def minutes_view(slug: str, minutes_id: int) -> str:
     """Minutes: published ones for everyone, drafts for the committee."""
     community, member, minutes = minutes_allowed(slug, minutes_id, can_view_minutes)
     signed, total = svc.signatures_needed(minutes)
+    notice = (result_notices.notice_for_proposal(minutes.proposal)
+              if minutes.proposal is not None and minutes.is_published else None)
     return render_template(
-        "meetings/minutes.html", community=community, minutes=minutes,
+        "meetings/minutes.html", community=community, minutes=minutes, notice=notice,
         html=markdown_html(minutes.text), valid=svc.valid_signatures(minutes),
         verified=svc.verify_minutes(minutes), corrections=svc.corrections_of(minutes),
         signed=signed, total=total, may_publish=svc.may_publish(minutes),
@@ -157,10 +189,16 @@ def _result_notice_context(slug: str, notice_id: int) -> dict[str, Any]:
     notice = get_in_community_or_404(ResultNotice, notice_id, community)
     proposal_url = url_for("web.community_home", slug=slug, _external=True).rstrip("/") + \
         f"/proposals/{notice.proposal_id}"
-    return {"community": community, "notice": notice, "c": result_notices.notice_content(notice),
+    content = result_notices.notice_content(notice)
+    lang = lang_code()
+    view = notice_view(content, lang, lambda other: sources.reasons_for_notice(
+        notice.vote_id, content, other))
+    return {"community": community, "notice": notice, "c": content, "v": view,
+            "minutes": minutes_for_proposal(notice.proposal),
+            "lang": lang,
             "verified": result_notices.verify_notice(notice), "final": notice.is_final(utcnow()),
             "qr": qr_svg(proposal_url), "proposal_url": proposal_url,
-            "sides": [(str(side), text(words, lang_code())) for side, words in SIDE_WORDS.items()]}
+            "sides": [(str(side), text(words, lang)) for side, words in SIDE_WORDS.items()]}
 
 
 @bp.route("/c/<slug>/notices/<id:notice_id>")

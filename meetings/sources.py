@@ -6,6 +6,8 @@ official replies) and the closed vote with its result JSON.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -74,3 +76,27 @@ def agenda_section(proposal: Proposal) -> AgendaSection:
         options=[(o.id, o.title, o.cost_cny) for o in proposal.options],
         stance_counts=stance_counts(proposal), official_replies=official_replies(proposal),
         vote=closed_vote(proposal))
+
+
+def reasons_for_notice(vote_id: int, content: dict[str, Any], lang: str) -> list[str] | None:
+    """The reasons of a noticed vote's outcome in `lang`, counted anew, or None unless the
+    count gives the very figures and verdicts the notice froze (the record prevails)."""
+    from voting.models import Vote, VoteState
+    from voting.services import result_payload
+
+    vote = db.session.get(Vote, vote_id)
+    if vote is None or vote.state != VoteState.CLOSED:
+        return None
+    result = result_payload(vote, lang=lang)
+    par = result.get("participation", {})
+    same = (bool(result.get("outcome", {}).get("passed")) == bool(content.get("passed"))
+            and str(par.get("headcount")) == str(content["participation"]["headcount"])
+            and str(par.get("area_m2")) == str(content["participation"]["area_m2"]))
+    counted = {o["id"]: o for o in result.get("options", [])}
+    for option in content.get("options", []):
+        now = counted.get(option["id"])
+        same = same and now is not None and bool(now.get("passed")) == option["passed"] and all(
+            str(now[key]["headcount"]) == str(option[key]["headcount"])
+            and str(now[key]["area_m2"]) == str(option[key]["area_m2"])
+            for key in ("agree", "oppose", "abstain"))
+    return list(result.get("outcome", {}).get("reasons", [])) if same else None

@@ -53,13 +53,13 @@ def init_app(app: Flask) -> None:
         views_discussion,
         views_moderation,
     )
-    from proposals.presenters import share_text
+    from proposals.presenters import share_text, split_text
     from proposals.vocabulary import JINJA_GLOBALS
 
     app.register_blueprint(views.bp)
     proposals_api.init_api(api)
     csrf.exempt(proposals_api.blp)
-    app.jinja_env.globals.update(JINJA_GLOBALS, share_text=share_text)
+    app.jinja_env.globals.update(JINJA_GLOBALS, share_text=share_text, split_text=split_text)
     app.jinja_env.filters["markdown"] = render_markdown
     hooks(app).nav.append(_nav_item)
     hooks(app).home_sections.append(_home_section)

@@ -30,7 +30,7 @@ from proposals import permissions as perm
 from proposals.api_json import comment_json, proposal_json
 from proposals.comment_models import Stance
 from proposals.discussion import unknown_option, unknown_parent
-from proposals.models import FundingSource, Proposal, ProposalState
+from proposals.models import FundingSource, Proposal, ProposalState, SplitUnit
 from proposals.queries import comment_of, comments_page, load_proposal, option_of
 from proposals.ratelimit import comment_key, comment_limit
 from proposals.states import DISCUSSABLE
@@ -114,6 +114,42 @@ def _enum(values: Any) -> validate.OneOf:
     return validate.OneOf([item.value for item in values])
 
 
+SPLIT_DESCRIPTION = (
+    "How a mixed option's cost is split between the sources. Required when funding_source is "
+    "\"mixed\", refused (422 split_not_mixed) otherwise. unit \"amount\": the parts are yuan "
+    "and must add up to cost_cny exactly (cost_cny required; 422 split_amount_sum, "
+    "split_needs_cost); unit \"percent\": the parts are percentages of cost_cny and must add "
+    "up to exactly 100.00 (422 split_percent_sum). A source left out is 0; at least one part "
+    "is above 0 (422 split_empty). Every part has at most two decimals.")
+
+
+def _part(description: str, **kwargs: Any) -> Amount:
+    return Amount(metadata={"description": description + " (yuan, or percent of the cost)",
+                            "example": "60000.00"}, **kwargs)
+
+
+class SplitIn(Schema):
+    """How a mixed option's cost is split between the sources."""
+
+    unit = fields.String(required=True, validate=_enum(SplitUnit))
+    fund = _part("from the maintenance fund (专项维修资金)", data_key="maintenance_fund",
+                 load_default=Decimal(0))
+    owners = _part("paid by the owners in scope, by area", data_key="owners_by_area",
+                   load_default=Decimal(0))
+    subsidy = _part("a government or other subsidy", load_default=Decimal(0))
+    common_income = _part("the community's common income (公共收益)", load_default=Decimal(0))
+
+
+class SplitOut(Schema):
+    """How a mixed option's cost is split (parts in the unit given)."""
+
+    unit = fields.String(required=True, validate=_enum(SplitUnit))
+    maintenance_fund = _part("from the maintenance fund (专项维修资金)", required=True)
+    owners_by_area = _part("paid by the owners in scope, by area", required=True)
+    subsidy = _part("a government or other subsidy", required=True)
+    common_income = _part("the community's common income (公共收益)", required=True)
+
+
 class OptionIn(Schema):
     """An option of a new proposal."""
 
@@ -121,6 +157,8 @@ class OptionIn(Schema):
     description = text_field(services.OPTION_TEXT_MAX, load_default="")
     cost_cny = Amount(allow_none=True, load_default=None)
     funding_source = fields.String(load_default="none", validate=_enum(FundingSource))
+    split = NullableNested(SplitIn, allow_none=True, load_default=None,
+                           metadata={"description": SPLIT_DESCRIPTION})
     timeline = text_field(services.OPTION_SHORT_MAX, load_default="")
     green_area_lost_m2 = Amount(allow_none=True, load_default=None,
                                 metadata={"example": "120.00"})
@@ -165,6 +203,9 @@ class OptionOut(Schema):
     description = fields.String(required=True)
     cost_cny = Amount(required=True, allow_none=True)
     funding_source = fields.String(required=True, validate=_enum(FundingSource))
+    split = NullableNested(SplitOut, required=True, allow_none=True,
+                           metadata={"description": "null when the option has no split; "
+                                     + SPLIT_DESCRIPTION})
     timeline = fields.String(required=True)
     green_area_lost_m2 = Amount(required=True, allow_none=True, metadata={"example": "120.00"})
     parking_delta = fields.Integer(required=True, allow_none=True)

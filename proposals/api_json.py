@@ -13,6 +13,7 @@ from app.markdown import render_markdown
 from app.register.models import Community
 from proposals.comment_models import Comment
 from proposals.models import Proposal, ProposalOption
+from proposals.shares import option_split
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -24,10 +25,21 @@ def _when(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _split(option: ProposalOption) -> dict[str, Any] | None:
+    """The option's split as the API sends it: the unit and the parts, two places each."""
+    split = option_split(option)
+    if split is None:
+        return None
+    parts = {"maintenance_fund": split.fund, "owners_by_area": split.owners,
+             "subsidy": split.subsidy, "common_income": split.common_income}
+    return {"unit": split.unit.value} | {key: _amount(v) for key, v in parts.items()}
+
+
 def option_json(option: ProposalOption) -> dict[str, Any]:
     """An option; amounts as strings with two places."""
     return {"id": option.id, "title": option.title, "description": option.description,
             "cost_cny": _amount(option.cost_cny), "funding_source": option.funding_source.value,
+            "split": _split(option),
             "timeline": option.timeline, "green_area_lost_m2": _amount(option.green_area_lost_m2),
             "parking_delta": option.parking_delta, "risks": option.risks, "pros": option.pros,
             "cons": option.cons, "is_status_quo": option.is_status_quo}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -27,6 +31,8 @@ from app.forms import as_choices
 from app.ids import MAX_ID
 from app.law import MATTERS, matter_name
 from app.numbers import to_hundredths
+from proposals.models import FundingSource, SplitUnit
+from proposals.shares import Split, split_problem
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -57,6 +63,12 @@ def funding_choices() -> list[SelectChoice]:
             ("mixed", _l("混合来源"))])
 
 
+def split_unit_choices() -> list[SelectChoice]:
+    """How a split is typed: yuan, or percent of the cost."""
+    return as_choices([("amount", _l("按金额（元），合计须等于总费用")),
+                       ("percent", _l("按比例（%），合计须为 100%"))])
+
+
 def matter_choices() -> list[SelectChoice]:
     """Art. 278 items, numbered (the names in Chinese, as the law reads)."""
     return as_choices((n, f"{n}. {matter_name(n)}") for n in MATTERS)
@@ -69,6 +81,12 @@ class OptionFields(Form):
     description = TextAreaField(_l("方案说明"), validators=[Length(max=20000)])
     cost_cny = StringField(_l("总费用（元）"), validators=[Optional(), _amount])
     funding_source = SelectField(_l("资金来源"), choices=funding_choices, default="none")
+    split_unit = RadioField(_l("混合来源的分摊方式"), choices=split_unit_choices,
+                            default="amount")
+    split_fund = StringField(_l("专项维修资金"), validators=[Optional(), _amount])
+    split_owners = StringField(_l("业主按面积分摊"), validators=[Optional(), _amount])
+    split_subsidy = StringField(_l("补贴"), validators=[Optional(), _amount])
+    split_common_income = StringField(_l("公共收益"), validators=[Optional(), _amount])
     timeline = StringField(_l("工期"), validators=[Length(max=200)])
     green_area_lost_m2 = StringField(_l("减少的绿地面积（平方米）"),
                                      validators=[Optional(), _amount])
@@ -78,11 +96,41 @@ class OptionFields(Form):
     pros = TextAreaField(_l("优点"), validators=[Length(max=20000)])
     cons = TextAreaField(_l("缺点"), validators=[Length(max=20000)])
 
+    #: the split's fields, in the order they are shown
+    SPLIT_FIELDS = ("split_fund", "split_owners", "split_subsidy", "split_common_income")
+
+    def split(self) -> Split | None:
+        """The split typed (None when every part is empty); call after field validation."""
+        typed = {name: getattr(self, name).data for name in self.SPLIT_FIELDS}
+        if not any((value or "").strip() for value in typed.values()):
+            return None
+        unit = SplitUnit.PERCENT if self.split_unit.data == "percent" else SplitUnit.AMOUNT
+        parts = {name.removeprefix("split_"): to_hundredths(value, name) or Decimal(0)
+                 for name, value in typed.items()}
+        return Split(unit, **parts)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then the split against the cost and the funding source (the
+        services' own check, so the error shows under the field it is about)."""
+        if not super().validate(extra_validators):
+            return False
+        try:
+            cost = to_hundredths(self.cost_cny.data, "cost_cny")
+            funding = FundingSource(self.funding_source.data or "none")
+        except (InvalidInput, ValueError):
+            return True  # the fields' own validators have said so
+        problem = split_problem(cost, funding, self.split())
+        if problem is None:
+            return True
+        target = getattr(self, problem.field)
+        target.errors = [*target.errors, gettext(problem.message, **problem.params)]
+        return False
+
     def values(self) -> dict[str, object]:
         """The option's values for the services."""
         return {"title": self.title.data or "", "description": self.description.data or "",
                 "cost_cny": self.cost_cny.data or None,
-                "funding_source": self.funding_source.data,
+                "funding_source": self.funding_source.data, "split": self.split(),
                 "timeline": self.timeline.data or "",
                 "green_area_lost_m2": self.green_area_lost_m2.data or None,
                 "parking_delta": self.parking_delta.data, "risks": self.risks.data or "",

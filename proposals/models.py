@@ -39,6 +39,13 @@ class FundingSource(enum.StrEnum):
     NONE = "none"
 
 
+class SplitUnit(enum.StrEnum):
+    """How a mixed option's split is stated: yuan per source, or percent of the cost."""
+
+    AMOUNT = "amount"
+    PERCENT = "percent"
+
+
 class Proposal(Model):
     """A matter the owners deliberate and decide."""
 
@@ -88,6 +95,19 @@ class ProposalOption(Model):
     cost_cny: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     funding_source: Mapped[FundingSource] = mapped_column(
         str_enum(FundingSource, "funding_source"), default=FundingSource.NONE)
+    #: how a mixed option's cost is split (`proposals.shares.Split`); None = no split given.
+    #: The four parts are yuan (amount) or percent of the cost (percent), two places each;
+    #: they add up to the cost, or to 100.
+    split_unit: Mapped[SplitUnit | None] = mapped_column(
+        str_enum(SplitUnit, "split_unit", length=10), nullable=True)
+    #: from the maintenance fund (专项维修资金)
+    split_fund: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    #: paid by the owners in scope, by area
+    split_owners: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    #: a subsidy (government or other)
+    split_subsidy: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    #: the community's common income (公共收益, Civil Code Art. 282)
+    split_common_income: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     timeline: Mapped[str] = mapped_column(String(200), default="")
     #: green space lost, m²
     green_area_lost_m2: Mapped[Decimal | None] = mapped_column(Area, nullable=True)

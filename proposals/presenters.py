@@ -9,15 +9,25 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Membership
 from app.forms import as_choices
-from app.i18n import format_area, format_money
+from app.i18n import format_area, format_money, format_percent
 from app.markdown import render_markdown
 from app.permissions import is_staff
 from app.register.models import Community
 from proposals import permissions as perm
 from proposals import queries
 from proposals.forms import ActionForm, AttachmentForm, CommentForm, LeaningForm, ReasonForm
-from proposals.models import Proposal
-from proposals.shares import AT_MOST, FROM_FUND, NOTHING, PAID_BY_OWNERS, Share, shares_for
+from proposals.models import FundingSource, Proposal, ProposalOption, SplitUnit
+from proposals.queries import shares_for
+from proposals.shares import (
+    FROM_FUND,
+    NOTHING,
+    PAID_BY_OWNERS,
+    SPLIT,
+    SPLIT_MISSING,
+    Share,
+    option_split,
+    to_fen,
+)
 from proposals.states import manual_moves
 from proposals.vocabulary import funding_label
 
@@ -74,20 +84,64 @@ class CompareRow:
 
 
 def share_text(share: Share | None) -> str:
-    """An owner's share of one option, in words."""
+    """An owner's share of one option, in words: exactly what they pay, and their share of
+    what the maintenance fund pays."""
     if share is None or share.pays is None:
+        if share is not None and share.kind == SPLIT_MISSING:
+            return _("各来源的分摊尚未确定，暂不能计算")
         return _("未估算")
     if share.kind == PAID_BY_OWNERS:
         return format_money(share.pays)
     if share.kind == FROM_FUND:
         return _("%(pays)s（从专项维修资金支出，按面积折合您的份额 %(part)s）",
-                 pays=format_money(share.pays), part=format_money(share.proportional))
-    if share.kind == AT_MOST:
-        return _("最多 %(amount)s（混合来源，实际取决于分摊比例）",
-                 amount=format_money(share.pays))
+                 pays=format_money(share.pays), part=format_money(share.fund_part))
     if share.kind == NOTHING:
         return _("%(pays)s（无需业主出资）", pays=format_money(share.pays))
-    return _("未估算")
+    if share.kind != SPLIT:
+        return _("未估算")
+    details = []
+    if share.owners_total:
+        details.append(_("业主按面积分摊 %(amount)s 中您的部分",
+                         amount=format_money(share.owners_total)))
+    if share.fund_total:
+        details.append(_("另从专项维修资金支出您的份额 %(amount)s",
+                         amount=format_money(share.fund_part)))
+    if share.other_total:
+        details.append(_("补贴和公共收益支付的 %(amount)s 无需您出资",
+                         amount=format_money(share.other_total)))
+    return _("%(pays)s（%(details)s）", pays=format_money(share.pays),
+             details=_("；").join(details))
+
+
+def source_names() -> dict[str, str]:
+    """The split's sources in the UI language."""
+    return {"fund": _("专项维修资金"), "owners": _("业主按面积分摊"), "subsidy": _("补贴"),
+            "common_income": _("公共收益")}
+
+
+def split_text(option: ProposalOption) -> str:
+    """How an option's cost is split between the sources, in words ("—" when unknown)."""
+    cost = option.cost_cny
+    split = option_split(option)
+    if option.funding_source == FundingSource.MIXED and split is None:
+        return _("各来源的分摊尚未确定")
+    if option.funding_source != FundingSource.MIXED or split is None:
+        return funding_label(option.funding_source)
+    names = source_names()
+    amounts = split.amounts(cost) if cost is not None else None
+    parts = []
+    for name, part in split.parts().items():
+        if not part:
+            continue
+        if split.unit == SplitUnit.PERCENT:
+            shown = format_percent(part / 100)
+            if amounts is not None:
+                shown = _("%(percent)s，%(amount)s", percent=shown,
+                          amount=format_money(to_fen(amounts[name])))
+        else:
+            shown = format_money(part)
+        parts.append(_("%(source)s %(part)s", source=names[name], part=shown))
+    return _("；").join(parts)
 
 
 def compare_rows(proposal: Proposal, shares: dict[int, Share]) -> list[CompareRow]:
@@ -102,7 +156,7 @@ def compare_rows(proposal: Proposal, shares: dict[int, Share]) -> list[CompareRo
     spec: list[tuple[str, str, list[str], bool]] = [
         ("description", _("方案说明"), [o.description for o in options], True),
         ("cost", _("总费用"), [format_money(o.cost_cny) for o in options], False),
-        ("funding", _("资金来源"), [funding_label(o.funding_source) for o in options], False),
+        ("funding", _("资金来源"), [split_text(o) for o in options], False),
         ("timeline", _("工期"), [o.timeline or "—" for o in options], False),
         ("green", _("减少的绿地"), [format_area(o.green_area_lost_m2) for o in options], False),
         ("parking", _("车位变化"), [parking(o.parking_delta) for o in options], False),
@@ -113,5 +167,15 @@ def compare_rows(proposal: Proposal, shares: dict[int, Share]) -> list[CompareRo
     if shares:
         spec.insert(2, ("share", _("您的分摊"), [share_text(shares.get(o.id)) for o in options],
                         False))
-    return [CompareRow(key, label, cells, len(set(cells)) > 1, markdown)
+    return [CompareRow(key, label, cells, differ(cells), markdown)
             for key, label, cells, markdown in spec]
+
+
+def differ(cells: list[str]) -> bool:
+    """Whether the options really differ in a row: white space and an empty text ("" or "—")
+    do not make a difference."""
+    def norm(cell: str) -> str:
+        text = " ".join(cell.split())
+        return "" if text == "—" else text
+
+    return len({norm(c) for c in cells}) > 1

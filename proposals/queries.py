@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Generic, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
@@ -17,6 +18,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.pagination import paginate
+from app.register.models import Community, Owner
+from app.register.services import community_electorate
 from proposals.comment_models import Comment, CommentReport
 from proposals.models import (
     Leaning,
@@ -25,6 +28,7 @@ from proposals.models import (
     ProposalOption,
     ProposalTransition,
 )
+from proposals.shares import Share, ShareBasis, compute_share, option_split
 
 THREADS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
@@ -190,3 +194,23 @@ def thread_ids(nodes: list[ThreadNode]) -> list[int]:
         out.append(node.comment.id)
         stack.extend(node.replies)
     return out
+
+
+def share_basis(community: Community, proposal: Proposal, owner: Owner) -> ShareBasis:
+    """The owner's area and the total area in the proposal's scope, from the register."""
+    electorate = community_electorate(community, proposal.scope_buildings)
+    elector = electorate.by_ref().get(owner.owner_ref)
+    if elector is None:
+        return ShareBasis(False, Decimal(0), electorate.area_m2)
+    return ShareBasis(True, elector.area_m2, electorate.area_m2)
+
+
+def shares_for(community: Community, proposal: Proposal,
+               owner: Owner | None) -> tuple[ShareBasis | None, dict[int, Share]]:
+    """The basis and each option's share for this owner; (None, {}) for a non-owner."""
+    if owner is None:
+        return None, {}
+    basis = share_basis(community, proposal, owner)
+    return basis, {o.id: compute_share(o.id, o.cost_cny, o.funding_source, basis,
+                                       option_split(o))
+                   for o in proposal.options}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +23,9 @@ from proposals.models import (
     ProposalOption,
     ProposalState,
     ProposalTransition,
+    SplitUnit,
 )
+from proposals.shares import SOURCES, Split, option_split, split_columns, split_problem
 from proposals.states import EDITABLE, can_move
 
 __all__ = [
@@ -38,7 +41,7 @@ __all__ = [
 ]
 
 #: fields of an option a caller may set
-OPTION_FIELDS = ("title", "description", "cost_cny", "funding_source", "timeline",
+OPTION_FIELDS = ("title", "description", "cost_cny", "funding_source", "split", "timeline",
                  "green_area_lost_m2", "parking_delta", "risks", "pros", "cons", "is_status_quo")
 MAX_OPTIONS = 12
 #: parking spaces an option may gain or lose
@@ -122,7 +125,37 @@ def _option_values(values: Mapping[str, Any]) -> dict[str, Any]:
         out["parking_delta"] = delta
     if "is_status_quo" in values:
         out["is_status_quo"] = bool(values["is_status_quo"])
+    if "split" in values:
+        out |= split_columns(_split(values["split"]))
     return out
+
+
+def _split(value: object) -> Split | None:
+    """A split given as a `Split`, or as a mapping {"unit", "fund", "owners", "subsidy",
+    "common_income"} (parts in yuan or percent, missing ones 0); None for none."""
+    if value is None or isinstance(value, Split):
+        return value
+    if not isinstance(value, Mapping) or set(value) - {"unit", *SOURCES}:
+        raise ProposalError("invalid_field", N_("%(name)s：格式不对"), field="split_unit",
+                            name="split")
+    try:
+        unit = SplitUnit(value.get("unit") or "amount")
+    except ValueError:
+        raise ProposalError("invalid_field", N_("%(name)s：格式不对"), field="split_unit",
+                            name="split") from None
+    parts = {name: to_hundredths(value.get(name), f"split_{name}") or Decimal(0)
+             for name in SOURCES}
+    return Split(unit, **parts)
+
+
+def _check_split(option: ProposalOption) -> None:
+    """Refuse a split that does not fit the option's cost and funding source (422)."""
+    problem = split_problem(option.cost_cny, option.funding_source or FundingSource.NONE,
+                            option_split(option))
+    if problem is not None:
+        error = ProposalError(problem.code, problem.message, field=problem.field)
+        error.params = dict(problem.params)
+        raise error
 
 
 def create_proposal(community: Community, actor: User | None, *, title: str, summary: str = "",
@@ -150,7 +183,9 @@ def create_proposal(community: Community, actor: User | None, *, title: str, sum
     if len(option_list) > MAX_OPTIONS:
         raise _too_many_options()
     for position, values in enumerate(option_list):
-        proposal.options.append(ProposalOption(position=position, **_option_values(values)))
+        new_option = ProposalOption(position=position, **_option_values(values))
+        _check_split(new_option)
+        proposal.options.append(new_option)
     db.session.add(proposal)
     db.session.flush()
     db.session.add(ProposalTransition(proposal_id=proposal.id, from_state=None,
@@ -210,6 +245,7 @@ def add_option(proposal: Proposal, actor: User | None, **values: Any) -> Proposa
                             field="is_status_quo")
     position = max((o.position for o in proposal.options), default=-1) + 1
     option = ProposalOption(position=position, **_option_values(values))
+    _check_split(option)
     proposal.options.append(option)
     db.session.flush()
     record_event("proposal.option.add", actor=actor, community_id=proposal.community_id,
@@ -223,6 +259,7 @@ def update_option(option: ProposalOption, actor: User | None, **values: Any) -> 
     require_editable(option.proposal)
     for key, value in _option_values(values).items():
         setattr(option, key, value)
+    _check_split(option)
     db.session.flush()
     record_event("proposal.option.update", actor=actor,
                  community_id=option.proposal.community_id,

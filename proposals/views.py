@@ -115,10 +115,12 @@ def show(slug: str, proposal_id: int) -> str:
 
 @bp.route(BASE + "/compare")
 def compare(slug: str, proposal_id: int) -> str:
-    """The options side by side, differing rows highlighted, with the owner's share."""
+    """The options side by side, only the rows where they differ highlighted, with the
+    owner's share; and the way on: the open vote's ballot, else the leaning."""
     community, member, proposal = load(slug, proposal_id)
     context = proposal_context(community, member, proposal, with_discussion=False)
-    return render_template("proposals/compare.html",
+    panels = [panel(community, member, proposal) for panel in hooks().proposal_panels]
+    return render_template("proposals/compare.html", panels=[p for p in panels if p],
                            rows=compare_rows(proposal, context["shares"]), **context)
 
 
@@ -161,6 +163,8 @@ def option_form(slug: str, proposal_id: int, option_id: int | None) -> Answer:
     actor = acting(member).user
     option = _option_or_404(proposal, option_id) if option_id else None
     form = OptionForm(obj=option if request.method == "GET" else None)
+    if not form.split_unit.data:  # an option without a split: offer yuan first
+        form.split_unit.data = "amount"
     if request.method == "GET" and option is None and request.args.get("status_quo"):
         form.title.data = _("维持现状")
         form.is_status_quo.data = True

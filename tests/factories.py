@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event
+from werkzeug.test import TestResponse
 
 from app.accounts.models import Role, User
 from app.accounts.services import create_user, grant_membership
@@ -83,3 +84,20 @@ def count_queries() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+
+
+def upload_register(client: FlaskClient, slug: str, data: bytes, name: str = "register.csv",
+                    *, confirm: bool = True) -> TestResponse:
+    """Upload a register file through the page; with `confirm`, confirm the preview too."""
+    import io
+    import re
+
+    preview = client.post(f"/c/{slug}/register/upload",
+                          data={"file": (io.BytesIO(data), name)},
+                          content_type="multipart/form-data")
+    if not confirm or preview.status_code != 200:
+        return preview
+    found = re.search(r'name="token" type="hidden" value="([^"]+)"',
+                      preview.get_data(as_text=True))
+    assert found, "the preview has no confirm form"
+    return client.post(f"/c/{slug}/register/upload", data={"token": found.group(1)})

@@ -66,3 +66,13 @@ def test_error_responses_document_the_error_envelope(client: FlaskClient) -> Non
     unauthorized = spec["components"]["responses"]["UNAUTHORIZED"]
     ref = unauthorized["content"]["application/json"]["schema"]["$ref"]
     assert ref == "#/components/schemas/Error"
+
+
+def test_a_map_with_named_keys_documents_those_keys_only(client: FlaskClient) -> None:
+    """A `fields.Dict` whose keys are `OneOf` names states them (OpenAPI 3.0 has no
+    propertyNames): the document refuses another key, as the API does (422)."""
+    channels = _spec(client)["components"]["schemas"]["Preferences"]["properties"]["channels"]
+    assert channels["additionalProperties"] is False
+    assert {"vote_opened", "comment_reply", "mandate_granted"} <= set(channels["properties"])
+    assert channels["properties"]["vote_opened"]["items"]["enum"] == [
+        "inbox", "email", "sms", "wechat"]

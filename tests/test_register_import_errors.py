@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from app.accounts.models import User
 from app.extensions import db
 from app.register.models import Building, Community, Owner, Unit
-from tests.factories import HEADER, login
+from tests.factories import HEADER, login, upload_register
 
 GOOD = "1栋,101,89.50,registry,residence,delivered,o1,张三,13800000001\n"
 
@@ -178,9 +178,9 @@ BAD_FILES = [
     ("header_missing_column",
      (HEADER.replace(",phone", "") + "1栋,101,89.50,registry,residence,delivered,o1,张三\n"
       ).encode(), "Error: The header lacks these columns: phone", "表头缺少这些列：phone"),
-    ("non_utf8", (HEADER + GOOD).encode("gbk"),
-     "Error: The file is not UTF-8 (byte 75); save it as CSV UTF-8",
-     "文件不是 UTF-8 编码（第 75 个字节），请在表格软件中另存为“CSV UTF-8”格式"),
+    ("neither_utf8_nor_gbk", HEADER.encode() + b"1\xff\xfe,101",
+     "Error: The file is neither UTF-8 nor GBK (byte 75)",
+     "文件既不是 UTF-8 也不是 GBK 编码（第 75 个字节）"),
 ]
 
 
@@ -224,7 +224,7 @@ def test_upload_success_shows_counts_and_totals(client: FlaskClient,
     community = make_community(register=None)
     make_user("boss", community, "committee")
     login(client, "boss")
-    response = _upload(client, SMALL_REGISTER.encode())
+    response = upload_register(client, "spj", SMALL_REGISTER.encode())
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "新增房屋：6" in page

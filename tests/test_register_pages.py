@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -15,7 +14,7 @@ from app.extensions import db
 from app.register.electorate import Electorate
 from app.register.models import Community, Unit
 from app.register.services import import_register, register_totals
-from tests.factories import HEADER, SMALL_REGISTER, count_queries, login
+from tests.factories import HEADER, SMALL_REGISTER, count_queries, login, upload_register
 
 
 def switch_user(client: FlaskClient, username: str) -> None:
@@ -94,9 +93,10 @@ def test_upload_twice_is_idempotent(client: FlaskClient, make_community: Callabl
     community = make_community()
     make_user("boss", community, "committee")
     login(client, "boss")
-    page = client.post("/c/spj/register/upload",
-                       data={"file": (io.BytesIO(SMALL_REGISTER.encode()), "r.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+    preview = upload_register(client, "spj", SMALL_REGISTER.encode(), confirm=False)
+    assert "将新增房屋：0" in preview.get_data(as_text=True)
+    assert "不变：6" in preview.get_data(as_text=True)
+    page = upload_register(client, "spj", SMALL_REGISTER.encode()).get_data(as_text=True)
     assert "新增房屋：0" in page and "未变化：6" in page
 
 

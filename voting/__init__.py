@@ -15,9 +15,11 @@ def init_app(app: Flask) -> None:
     """Register the voting models, pages, JSON API and CLI."""
     from app.extensions import api, csrf
     from app.hooks import hooks
+    from app.jobs import task
     from voting import api as voting_api
     from voting import desk, models, views  # noqa: F401
     from voting.cli import votes_cli
+    from voting.services.printing import RENDER_JOB, render_ballot_batch
 
     api.register_blueprint(voting_api.blp, url_prefix="/api/v1")
     csrf.exempt(voting_api.blp)
@@ -25,4 +27,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.jinja_env.globals.update(views.JINJA_GLOBALS)
     hooks(app).proposal_panels.append(views.vote_panel)
+    hooks(app).nav.append(views.settings_nav)
     hooks(app).desk_items.append(desk.desk_items)
+    task(app, RENDER_JOB, render_ballot_batch)

@@ -23,7 +23,6 @@ from app.accounts.models import Membership
 from app.api.auth import api_user, token_required
 from app.api.errors import ErrorSchema
 from app.context import membership_of
-from app.db import utcnow
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.ids import PageField
@@ -33,7 +32,15 @@ from app.uow import transactional, write_during_read
 from proposals.models import Proposal
 from voting import permissions as perm
 from voting.counting import METHODS
-from voting.models import BallotConflict, ConflictKept, Vote, VoteState
+from voting.models import (
+    BallotConflict,
+    ConflictKept,
+    EntryState,
+    PaperEntry,
+    Vote,
+    VoteElector,
+    VoteState,
+)
 from voting.services import (
     ballot_page,
     cast_ballot,
@@ -41,7 +48,7 @@ from voting.services import (
     close_vote,
     enter_paper_ballot,
     export_ballots_csv,
-    get_vote,
+    extend_vote,
     open_vote,
     resolve_conflict,
     result_payload,
@@ -58,6 +65,8 @@ NO_NUL = validate.Regexp(r"^[^\x00]*$", error="NUL bytes are not allowed")
 #: the choices of any registered method (which one applies depends on the vote)
 CHOICES_DOC = {"anyOf": [dict(m.choices_schema) for m in METHODS.values()],
                "description": "The ballot in the vote method's shape (API.md, Choices)"}
+#: `null` as an alternative of an `anyOf` in OpenAPI 3.0 (`nullable` needs a `type` beside it)
+NULL_ALTERNATIVE = {"type": "object", "enum": [None], "nullable": True}
 
 
 class StrictBoolean(fields.Boolean):
@@ -66,6 +75,27 @@ class StrictBoolean(fields.Boolean):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
+        return value
+
+
+class Choices(fields.Raw):
+    """A ballot's choices: a JSON object in the shape of one of the registered methods.
+
+    Documented as the `anyOf` of the methods' shapes alone (and `null` where allowed): a
+    `type: object` beside it would hide the `null` from generated clients.
+    """
+
+    default_error_messages = {"invalid": "Not a valid mapping type."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        doc = dict(CHOICES_DOC)
+        if kwargs.get("allow_none") or kwargs.get("load_default", ...) is None:
+            doc["anyOf"] = [*doc["anyOf"], NULL_ALTERNATIVE]
+        super().__init__(metadata=doc, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
         return value
 
 
@@ -92,18 +122,29 @@ class OpenVoteSchema(Schema):
 class BallotSchema(Schema):
     """An electronic ballot (`on_behalf_of`: a mandator's owner_ref)."""
 
-    choices = fields.Dict(required=True, allow_none=False, metadata=CHOICES_DOC)
+    choices = Choices(required=True, allow_none=False)
     on_behalf_of = fields.String(load_default=None,
                                  validate=[validate.Length(min=1, max=64), NO_NUL])
 
 
 class PaperBallotSchema(Schema):
-    """A paper ballot entered by the committee; `blank: true` is an abstention."""
+    """A paper ballot entered by the committee; `blank: true` is an abstention. A number
+    assigned in advance names its owner: `owner_ref` may be omitted, and another owner's is
+    422 `ballot_no_mismatch` (API.md v1.1)."""
 
     ballot_no = fields.String(required=True, validate=[validate.Length(min=1, max=32), NO_NUL])
-    owner_ref = fields.String(required=True, validate=[validate.Length(min=1, max=64), NO_NUL])
-    choices = fields.Dict(load_default=None, metadata=CHOICES_DOC)
+    owner_ref = fields.String(load_default=None,
+                              validate=[validate.Length(min=1, max=64), NO_NUL])
+    choices = Choices(load_default=None)
     blank = StrictBoolean(load_default=False)
+
+
+class ExtendSchema(Schema):
+    """Move an open vote's close later, with the reason the extension notice publishes."""
+
+    closes_at = fields.AwareDateTime(required=True, metadata={
+        "description": "with an offset; later than now and than the current close"})
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NO_NUL])
 
 
 class ResolveSchema(Schema):
@@ -163,13 +204,26 @@ class ReceiptAnswerSchema(Schema):
 
 
 class PaperAnswerSchema(Schema):
-    """A paper ballot entered: counted, or held beside the owner's electronic ballot."""
+    """A paper ballot entered: counted, or held beside the owner's electronic ballot; under
+    double entry, waiting for the second entry or queued as a mismatch (no receipt yet)."""
 
     ballot_no = fields.String(required=True)
     owner_ref = fields.String(required=True)
-    receipt = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(["counted", "held"]))
+    receipt = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["counted", "held", "awaiting_second_entry", "entry_mismatch"]))
     conflict_id = fields.Integer(required=True, allow_none=True)
+    entry_id = fields.Integer(allow_none=True, metadata={
+        "description": "double entry: the entry just recorded"})
+
+
+class ExtendedSchema(Schema):
+    """The vote's new close."""
+
+    id = fields.Integer(required=True)
+    closes_at = _moment(required=True)
+    previous_closes_at = _moment(required=True)
+    extension_id = fields.Integer(required=True)
 
 
 class ResolvedSchema(Schema):
@@ -225,6 +279,9 @@ class ResultSchema(CountSchema):
 
     vote_id = fields.Integer(required=True)
     closes_at = _moment(required=True)
+    closing = fields.Boolean(metadata={
+        "description": "open votes: past closes_at, no ballot accepted; the periodic job "
+                       "closes and counts it (`flask jobs drain`)"})
     conflicts_pending = fields.Integer(required=True, validate=validate.Range(min=0))
     adjusted = fields.Nested(CountSchema, metadata={
         "description": "the 从众 count (non-voters with the majority): for reference only"})
@@ -247,7 +304,7 @@ class ListedBallotSchema(Schema):
     area_m2 = _decimal()
     channel = fields.String(required=True, validate=validate.OneOf(["online", "paper", "proxy"]))
     blank = fields.Boolean(required=True)
-    choices = fields.Dict(required=True, allow_none=True, metadata=CHOICES_DOC)
+    choices = Choices(required=True, allow_none=True)
     cast_at = _moment(required=True)
 
 
@@ -294,13 +351,9 @@ def _vote_and_member(vote_id: int) -> tuple[Vote, Membership] | None:
 
 
 def _load_vote(vote_id: int) -> tuple[Vote, Membership]:
-    """The vote and the caller's membership, or 404; a due vote is closed first."""
+    """The vote and the caller's membership, or 404 (reads never write: a vote past its
+    close that the periodic job has not closed yet answers as closing)."""
     loaded = _vote_and_member(vote_id)
-    due = (loaded is not None and loaded[0].state == VoteState.OPEN
-           and loaded[0].closes_at <= utcnow())
-    if due:
-        write_during_read(lambda: get_vote(vote_id))  # the documented read that writes
-        loaded = _vote_and_member(vote_id)
     if loaded is None:
         raise NotFound("not_found", N_("没有这个表决"))
     return loaded
@@ -385,8 +438,10 @@ def put_ballot(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
 @blp.arguments(PaperBallotSchema)
 @blp.response(201, PaperAnswerSchema)
 @refusals(**BODY_REFUSALS, s403="forbidden (not the committee)", s404=NOT_FOUND,
-          s409="vote_closed, duplicate_ballot_no, duplicate_owner, conflict_pending",
-          s422="validation_error, invalid_ballot_no, invalid_choice, not_in_electorate, ...")
+          s409="vote_closed, duplicate_ballot_no, duplicate_owner, conflict_pending, "
+               "same_enterer, entry_mismatch_pending",
+          s422="validation_error, invalid_ballot_no, ballot_no_mismatch, owner_ref_required, "
+               "invalid_choice, not_in_electorate, ...")
 @transactional
 def post_paper_ballot(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
     """Enter a paper ballot; a second ballot of the other channel is held as a conflict."""
@@ -394,8 +449,14 @@ def post_paper_ballot(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
     _require(perm.can_enter_paper_ballot(member))
     result = enter_paper_ballot(vote, member.user, body["ballot_no"], body["owner_ref"],
                                 body["choices"], body["blank"])
+    owner_ref = db.session.get_one(VoteElector, result.elector_id).owner_ref
+    if isinstance(result, PaperEntry):
+        status = ("entry_mismatch" if result.state == EntryState.MISMATCH
+                  else "awaiting_second_entry")
+        return {"ballot_no": result.ballot_no, "owner_ref": owner_ref, "receipt": None,
+                "status": status, "conflict_id": None, "entry_id": result.id}
     held = isinstance(result, BallotConflict)
-    return {"ballot_no": result.ballot_no, "owner_ref": body["owner_ref"],
+    return {"ballot_no": result.ballot_no, "owner_ref": owner_ref,
             "receipt": result.receipt, "status": "held" if held else "counted",
             "conflict_id": result.id if held else None}
 
@@ -435,6 +496,27 @@ def post_close(query: dict[str, Any], vote_id: int) -> dict[str, Any]:
     _require(perm.can_close_vote(member))
     close_vote(vote, member.user)
     return result_payload(vote, lang=query["lang"])
+
+
+@blp.route("/votes/<id:vote_id>/extend", methods=["POST"])
+@token_required
+@vote_access
+@blp.arguments(ExtendSchema)
+@blp.response(200, ExtendedSchema)
+@refusals(**BODY_REFUSALS, s403="forbidden (not the committee)", s404=NOT_FOUND,
+          s409="vote_closed (closed, or past its close)",
+          s422="validation_error, invalid_closes_at (not later than now and the current "
+               "close), window_too_long (past the community's maximum window), "
+               "reason_required")
+@transactional
+def post_extend(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
+    """Extend an open vote: publishes the extension notice and tells the electorate."""
+    vote, member = loaded()
+    _require(perm.can_extend_vote(member))
+    extension = extend_vote(member.user, vote, body["closes_at"], body["reason"])
+    return {"id": vote.id, "closes_at": vote.closes_at.isoformat(),
+            "previous_closes_at": extension.previous_closes_at.isoformat(),
+            "extension_id": extension.id}
 
 
 @blp.route("/votes/<id:vote_id>/result")

@@ -17,13 +17,14 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import as_choices
 from app.i18n import lang_code
@@ -39,6 +40,13 @@ def method_choices() -> list[SelectChoice]:
 
 class ConfirmForm(FlaskForm):
     """A button that changes state: only the CSRF token."""
+
+
+class CloseVoteForm(FlaskForm):
+    """Close a vote early: the committee acknowledges what that means."""
+
+    understood = BooleanField(_l("我已了解提前结束的后果，确认结束表决"), validators=[
+        DataRequired(message=_l("请勾选确认"))])
 
 
 class OpenVoteForm(FlaskForm):
@@ -119,23 +127,45 @@ class BallotForm(ChoicesMixin, FlaskForm):
         return ok
 
 
+class PaperLookupForm(FlaskForm):
+    """Step 1 of a paper entry (a GET: it only reads): the ballot's number, or the unit, or
+    (for a number not assigned in advance) the owner reference."""
+
+    class Meta:
+        csrf = False
+
+    no = StringField(_l("选票编号"), validators=[Optional(), Length(max=32)])
+    unit = StringField(_l("或房号（如 1栋-101）"), validators=[Optional(), Length(max=80)])
+    owner_ref = StringField(_l("业主编号（编号未预先分配时填写）"),
+                            validators=[Optional(), Length(max=64)])
+
+
 class PaperBallotForm(ChoicesMixin, FlaskForm):
-    """A paper ballot typed in by the committee: number, owner, choices or blank."""
+    """Step 2 of a paper entry: the owner read back, the choices or blank, and the explicit
+    confirmation of the options left unmarked."""
 
     ballot_no = StringField(_l("选票编号"), validators=[
         DataRequired(message=_l("请填写选票编号")), Length(max=32)])
-    owner_ref = StringField(_l("业主编号"), validators=[
-        DataRequired(message=_l("请填写业主编号")), Length(max=64)])
+    owner_ref = StringField(_l("业主编号"), validators=[Optional(), Length(max=64)])
     blank = BooleanField(_l("空白票或无法辨认（计为弃权）"))
+    confirm_unmarked = BooleanField(_l("我已核对纸质票：以上选项确实未勾选，计为弃权"))
+
+    def unmarked(self) -> list[str]:
+        """The labels of the fields left empty (each an abstention, confirmed explicitly)."""
+        return [str(f.label.text) for f in self.choice_fields()
+                if f.data in (None, "", "None")]
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Either choices or blank, never both, never neither."""
+        """Either choices or blank, never both, never neither; unmarked options confirmed."""
         ok = super().validate(extra_validators)
         if self.blank.data and self.has_choices():
             self.blank.errors = [_l("空白票不能同时填写选择")]
             return False
         if ok and not self.blank.data and not self.has_choices():
             self.blank.errors = [_l("请填写选票上的选择，或勾选空白票")]
+            return False
+        if ok and not self.blank.data and self.unmarked() and not self.confirm_unmarked.data:
+            self.confirm_unmarked.errors = [_l("有选项未勾选：请核对纸质票后勾选确认")]
             return False
         return ok
 
@@ -162,9 +192,21 @@ def ballot_form(method: str, options: Sequence[tuple[int, str]], *, prefix: str 
                   formdata=formdata)
 
 
-def paper_ballot_form(method: str, options: Sequence[tuple[int, str]]) -> PaperBallotForm:
+def paper_ballot_form(method: str, options: Sequence[tuple[int, str]],
+                      data: Mapping[str, Any] | None = None) -> PaperBallotForm:
     """A paper ballot form for this vote's method and options (no choice is required)."""
-    return _build(PaperBallotForm, method, options, required=False)
+    return _build(PaperBallotForm, method, options, required=False, data=data)
+
+
+class ResolveEntryForm(FlaskForm):
+    """Settle two paper entries that disagree, after checking the paper ballot."""
+
+    keep = RadioField(_l("核对纸质票后"), choices=as_choices([
+        ("first", _l("第一次录入正确")), ("second", _l("第二次录入正确")),
+        ("neither", _l("两次都不对，作废后重新录入"))]),
+        validators=[InputRequired(message=_l("请选择保留哪一次录入"))])
+    reason = TextAreaField(_l("理由"), validators=[
+        DataRequired(message=_l("请写明理由")), Length(max=2000)])
 
 
 class ResolveConflictForm(FlaskForm):
@@ -181,7 +223,10 @@ class ReceiptForm(FlaskForm):
     """Look up a receipt code."""
 
     code = StringField(_l("回执码"), validators=[
-        DataRequired(message=_l("请填写回执码")), Length(max=32)])
+        DataRequired(message=_l("请填写回执码")), Length(max=64)],
+        description=_l("大小写、空格和横线都不影响查验，"
+                       "例如 abcd efgh jkmn 与 ABCD-EFGH-JKMN 相同。"),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
 
 class MandateForm(FlaskForm):
@@ -211,3 +256,39 @@ class MandateForm(FlaskForm):
                 self.valid_until.errors = [_l("结束日期不能早于开始日期")]
                 return False
         return ok
+
+
+class ExtendVoteForm(FlaskForm):
+    """Move the close later: the new closing time (community time) and the published reason."""
+
+    closes_at = DateTimeLocalField(_l("新的截止时间（北京时间）"), format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired(message=_l("请填写截止时间"))])
+    reason = TextAreaField(_l("延期理由（将公布）"), validators=[
+        DataRequired(message=_l("请写明延期理由")), Length(max=2000)])
+
+
+class VoteSettingsForm(FlaskForm):
+    """The community's voting settings."""
+
+    min_days = IntegerField(_l("表决期最短天数"), validators=[
+        InputRequired(message=_l("请填写天数")), NumberRange(min=1, max=365)])
+    max_days = IntegerField(_l("表决期最长天数（延期不能超过）"), validators=[
+        InputRequired(message=_l("请填写天数")), NumberRange(min=1, max=365)])
+    double_entry = BooleanField(_l("纸质票双人录入：两位不同的业委会成员录入一致后才计入"))
+
+
+class BatchForm(FlaskForm):
+    """Ask for one building's PDF of pre-filled ballots."""
+
+    building = StringField(_l("楼栋"), validators=[DataRequired(), Length(max=64)])
+
+
+class DistributionForm(FlaskForm):
+    """Log a pre-assigned ballot handed out: its number, who received it, who handed it out."""
+
+    ballot_no = StringField(_l("选票编号"), validators=[
+        DataRequired(message=_l("请填写选票编号")), Length(max=32)])
+    received_by = StringField(_l("领票人"), validators=[
+        DataRequired(message=_l("请填写领票人")), Length(max=100)])
+    handed_out_by = StringField(_l("发放人（不填则为本人）"),
+                                validators=[Optional(), Length(max=100)])

@@ -89,6 +89,12 @@ class Vote(Model):
     opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
 
+    @property
+    def closing(self) -> bool:
+        """Past its closing time but not closed yet: the periodic job (`flask jobs drain`)
+        closes and counts it; meanwhile it accepts no ballot and reads show it as closing."""
+        return self.state == VoteState.OPEN and self.closes_at <= utcnow()
+
 
 class VoteElector(Model):
     """One person of a vote's electorate as frozen at open: owner, summed area, unit labels."""
@@ -239,3 +245,111 @@ class BallotConflict(BallotContent, Model):
 
     ballot: Mapped[Ballot] = relationship()
     elector: Mapped[VoteElector] = relationship()
+
+
+class VoteExtension(Model):
+    """A vote's closing time moved later by the committee: the published extension notice
+    (延期公告), with the reason, the previous and the new close."""
+
+    __tablename__ = "vote_extension"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), index=True)
+    previous_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class PaperNumber(Model):
+    """A paper ballot number assigned in advance to one elector (表决票编号), printed on their
+    pre-filled ballot; who received it, from whom and when (the distribution log)."""
+
+    __tablename__ = "paper_number"
+    __table_args__ = (
+        UniqueConstraint("vote_id", "ballot_no"),
+        UniqueConstraint("vote_id", "elector_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"))
+    elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"))
+    ballot_no: Mapped[str] = mapped_column(String(32))
+    #: the building whose batch prints it (the elector's first unit in scope)
+    building: Mapped[str] = mapped_column(String(64), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the distribution log: who received the ballot, who handed it out, when, who recorded it
+    received_by: Mapped[str] = mapped_column(String(100), default="")
+    handed_out_by: Mapped[str] = mapped_column(String(100), default="")
+    handed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    elector: Mapped[VoteElector] = relationship()
+
+
+class BatchState(enum.StrEnum):
+    """Where a requested PDF batch of pre-filled ballots is."""
+
+    PREPARING = "preparing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class PaperBatch(Model):
+    """A PDF of one building's pre-filled ballots, rendered by the task queue's worker."""
+
+    __tablename__ = "paper_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), index=True)
+    building: Mapped[str] = mapped_column(String(64))
+    state: Mapped[BatchState] = mapped_column(str_enum(BatchState, "paper_batch_state"),
+                                              default=BatchState.PREPARING)
+    #: the absolute URL the QR codes point at is built from the requesting page's root
+    base_url: Mapped[str] = mapped_column(String(255))
+    #: the PDF, relative to the upload folder, once ready
+    path: Mapped[str | None] = mapped_column(String(255))
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class EntryState(enum.StrEnum):
+    """A paper entry under double entry: waiting for the second, matched, or a mismatch."""
+
+    WAITING = "waiting"
+    MATCHED = "matched"
+    MISMATCH = "mismatch"
+    RESOLVED = "resolved"
+
+
+class PaperEntry(Model):
+    """One committee member's entry of a paper ballot where the community asks for double
+    entry: the ballot counts once a second, different member entered the same choices."""
+
+    __tablename__ = "paper_entry"
+    __table_args__ = (Index("ix_paper_entry_vote_ballot_no", "vote_id", "ballot_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"))
+    elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"))
+    ballot_no: Mapped[str] = mapped_column(String(32))
+    #: the choices as entered (API.md's shape); None when blank
+    choices: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    blank: Mapped[bool] = mapped_column(Boolean, default=False)
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    state: Mapped[EntryState] = mapped_column(str_enum(EntryState, "paper_entry_state"),
+                                              default=EntryState.WAITING)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the entry it was compared with (the first of the pair)
+    first_id: Mapped[int | None] = mapped_column(ForeignKey("paper_entry.id"))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    elector: Mapped[VoteElector] = relationship()
+    entered_by: Mapped[User | None] = relationship(foreign_keys="PaperEntry.entered_by_id")

@@ -92,3 +92,30 @@ def can_manage_mandates(member: MemberLike | None, mandator_owner_id: int) -> bo
     if is_staff(member):
         return True
     return votes_as_owner(member) and member is not None and member.owner_id == mandator_owner_id
+
+
+class PublicityLike(Protocol):
+    """Whether the community's proposals (and so their votes' notices) are public."""
+
+    public_proposals: bool
+
+
+def can_extend_vote(member: MemberLike | None) -> bool:
+    """The committee extends an open vote."""
+    return is_staff(member)
+
+
+def can_view_extensions(member: MemberLike | None, community: PublicityLike) -> bool:
+    """The extension notices (延期公告): members; anyone where the community's proposals are
+    public."""
+    return community.public_proposals or is_member(member)
+
+
+def can_edit_vote_settings(member: MemberLike | None) -> bool:
+    """The committee sets the voting window's bounds and double paper entry."""
+    return is_staff(member)
+
+
+def can_print_ballots(member: MemberLike | None) -> bool:
+    """The committee prints pre-filled ballots and logs their distribution."""
+    return is_staff(member)

@@ -6,11 +6,8 @@ from flask import Blueprint, abort
 
 from app.accounts.models import Membership
 from app.context import current_member, get_community_or_404, get_in_community_or_404
-from app.db import utcnow
 from app.register.models import Community
-from app.uow import write_during_read
-from voting.models import Vote, VoteState
-from voting.services import get_vote
+from voting.models import Vote
 
 bp = Blueprint("voting", __name__)
 
@@ -18,15 +15,11 @@ bp = Blueprint("voting", __name__)
 def load_vote(slug: str, vote_id: int) -> tuple[Community, Membership | None, Vote]:
     """The community, the member and the vote (404 unless the vote is the community's).
 
-    A vote whose closing time has passed is closed here before it is shown: the one read that
-    writes (`app.uow.write_during_read`), until a scheduled job closes due votes.
+    Reads never write: a vote past its closing time that the periodic job has not closed yet
+    is shown as closing (`Vote.closing`) and accepts no ballot (`is_open`).
     """
     community = get_community_or_404(slug)
     vote = get_in_community_or_404(Vote, vote_id, community)
-    if vote.state == VoteState.OPEN and vote.closes_at <= utcnow():
-        write_during_read(lambda: get_vote(vote_id))
-        community = get_community_or_404(slug)
-        vote = get_in_community_or_404(Vote, vote_id, community)
     return community, current_member(community), vote
 
 

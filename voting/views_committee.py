@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from app.context import current_member, get_community_or_404, require
 from app.extensions import db
-from app.i18n import local_to_utc
+from app.i18n import lang_code, local_to_utc
+from app.law import describe_early_close, describe_quorum, missing_for_quorum
 from app.register.models import Community
 from app.uow import perform, write_during_read
 from proposals.queries import load_proposal
 from voting import permissions as perm
-from voting.forms import ConfirmForm, OpenVoteForm, ResolveConflictForm, paper_ballot_form
+from voting.forms import CloseVoteForm, OpenVoteForm, ResolveConflictForm
 from voting.models import BallotConflict, Vote, VoteState
 from voting.services import (
     close_vote,
-    enter_paper_ballot,
     export_ballots_csv,
     is_open,
     open_vote,
     resolve_conflict,
 )
-from voting.services.pages import conflicts_with_ballots, count_ballots, recent_paper_ballots
-from voting.services.results import participation_of, pending_conflicts, vote_options
+from voting.services.pages import conflicts_with_ballots, count_ballots
+from voting.services.paper import entry_counts
+from voting.services.results import (
+    participation_of,
+    pending_conflicts,
+    turnout_of,
+    vote_options,
+)
 from voting.views_base import admitted, bp, load_vote
 
 
@@ -58,48 +64,34 @@ def desk(slug: str, vote_id: int) -> ResponseReturnValue:
     return render_template(
         "voting/desk.html", community=community, vote=vote, member=member,
         participation=participation_of(vote), ballots=count_ballots(vote),
-        pending=pending_conflicts(vote), accepting=is_open(vote), close_form=ConfirmForm(),
+        pending=pending_conflicts(vote), accepting=is_open(vote), entries=entry_counts(vote),
         can_export=perm.can_export_ballots(member) and vote.state == VoteState.CLOSED)
 
 
-@bp.route("/c/<slug>/votes/<id:vote_id>/close", methods=["POST"])
+@bp.route("/c/<slug>/votes/<id:vote_id>/close", methods=["GET", "POST"])
 def close(slug: str, vote_id: int) -> ResponseReturnValue:
-    """Close the vote now (the committee)."""
-    _community, member, vote = load_vote(slug, vote_id)
+    """Close the vote early, with eyes open: GET shows the quorum state and what closing now
+    means for the options (the law's words); POST, with the consequence acknowledged, closes."""
+    community, member, vote = load_vote(slug, vote_id)
     require(perm.can_close_vote(member))
     user = admitted(member).user
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    outcome = perform(lambda: close_vote(vote, user), done=_("表决已结束"))
-    return redirect(url_for("voting.results" if outcome.ok else "voting.desk", slug=slug,
-                            vote_id=vote_id))
-
-
-@bp.route("/c/<slug>/votes/<id:vote_id>/paper", methods=["GET", "POST"])
-def paper(slug: str, vote_id: int) -> ResponseReturnValue:
-    """Enter paper ballots one by one (the committee); the entering user is recorded."""
-    community, member, vote = load_vote(slug, vote_id)
-    require(perm.can_enter_paper_ballot(member))
-    user = admitted(member).user
-    options = [(o.option_id, o.title) for o in vote_options(vote)]
-    form = paper_ballot_form(vote.method, options)
-    if request.method == "POST" and not is_open(vote):
-        flash(_("表决已经结束"), "error")
-    elif form.validate_on_submit():
-        blank = bool(form.blank.data)
-        outcome = perform(lambda: enter_paper_ballot(
-            vote, user, form.ballot_no.data, form.owner_ref.data,
-            None if blank else form.choices_value(), blank), form=form)
-        if isinstance(outcome.value, BallotConflict):
-            flash(_("这位业主已投过电子票：纸质票 %(no)s 已暂存，请在冲突列表中处理",
-                    no=outcome.value.ballot_no), "error")
-        elif outcome.value is not None:
-            flash(_("纸质票 %(no)s 已录入", no=outcome.value.ballot_no), "success")
-        if outcome.ok:
-            return redirect(url_for("voting.paper", slug=slug, vote_id=vote_id))
+    form = CloseVoteForm()
+    if request.method == "POST" and form.validate_on_submit():
+        outcome = perform(lambda: close_vote(vote, user), done=_("表决已结束"))
+        return redirect(url_for("voting.results" if outcome.ok else "voting.close", slug=slug,
+                                vote_id=vote_id))
+    lang = lang_code()
+    turnout = turnout_of(vote)
+    part, electorate = turnout.participation, turnout.electorate
+    missing = missing_for_quorum(part.headcount, part.area, electorate.headcount,
+                                 electorate.area)
     status = 400 if request.method == "POST" else 200
-    return render_template("voting/paper.html", community=community, vote=vote, form=form,
-                           recent=recent_paper_ballots(vote), accepting=is_open(vote)), status
+    return render_template(
+        "voting/close.html", community=community, vote=vote, form=form, turnout=turnout,
+        missing=missing, pending=pending_conflicts(vote), accepting=is_open(vote),
+        quorum_words=describe_quorum(lang),
+        consequence=describe_early_close(vote.threshold, turnout.quorum_met,
+                                         len(vote.option_ids), lang)), status
 
 
 @bp.route("/c/<slug>/votes/<id:vote_id>/conflicts")

@@ -20,7 +20,13 @@ from voting import permissions as perm
 from voting.forms import BallotForm, ConfirmForm, MandateForm, ballot_form, choices_to_data
 from voting.models import BallotConflict, Vote
 from voting.services import cast_ballot, create_mandate, is_open, revoke_mandate
-from voting.services.pages import mandate_in, mandates_given, member_by_username, owner_by_ref
+from voting.services.pages import (
+    mandate_in,
+    mandates_given,
+    member_by_username,
+    owner_by_ref,
+    owner_names,
+)
 from voting.services.proxies import document_type, mandates_held
 from voting.services.results import vote_options
 from voting.views_base import admitted, bp, load_vote
@@ -112,14 +118,20 @@ def _proxy_page(community: Community, member: Membership, vote: Vote,
     accepting = is_open(vote)
     allowed = community.vote_change == VoteChangePolicy.ALLOWED
     items: list[dict[str, Any]] = []
-    for held in mandates_held(member.user, vote):
+    held_all = mandates_held(member.user, vote)
+    names = owner_names(community, [h.mandate.mandator_id for h in held_all])
+    for held in held_all:
         form = posted.get(held.mandate.id)
         own = held.ballot is not None and held.ballot.mandate_id is None
         if form is None and accepting and not own and (held.ballot is None or allowed):
+            # the form comes back with what was cast with this mandate (to change it);
+            # formdata=None: never this request's (empty) form data, even on a POST
             data = choices_to_data(vote.method, held.ballot.choices) if held.ballot else {}
             form = ballot_form(vote.method, options, prefix=f"m{held.mandate.id}", data=data,
                                formdata=None)
-        items.append({"held": held, "form": form})
+        items.append({"held": held, "form": form, "name": names.get(held.mandate.mandator_id),
+                      "cast_by_proxy": held.ballot is not None
+                      and held.ballot.mandate_id == held.mandate.id})
     return render_template("voting/proxy.html", community=community, vote=vote, items=items,
                            accepting=accepting, titles=dict(options)), status
 
@@ -151,7 +163,8 @@ def proxy_cast(slug: str, vote_id: int, mandate_id: int) -> ResponseReturnValue:
                                           on_behalf_of=held.elector.owner_ref), form=form)
     if not outcome.ok:
         return _proxy_page(community, member, vote, {mandate_id: form}, 409)
-    units = held.elector.unit_labels
+    name = owner_names(community, [held.mandate.mandator_id]).get(held.mandate.mandator_id)
+    units = f"{name} · {held.elector.unit_labels}" if name else held.elector.unit_labels
     if isinstance(outcome.value, BallotConflict):
         flash(_("%(units)s 已有纸质票，这张电子票已暂存，由业委会处理", units=units), "error")
     elif outcome.value is not None:

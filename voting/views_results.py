@@ -52,8 +52,10 @@ def option_charts(uid: str, result: Result) -> dict[int, Any]:
                               option.abstain.area, part.area),
                 charts.BarRow(_("人数"), option.agree.headcount, option.oppose.headcount,
                               option.abstain.headcount, part.headcount)]
-        out[option.option_id] = charts.option_bars(f"{uid}-o{option.option_id}", option.title,
-                                                   rows, share, label, sides)
+        out[option.option_id] = charts.option_bars(
+            f"{uid}-o{option.option_id}", option.title, rows, share, label, sides,
+            rest_label=_("未就本方案表态"),
+            marker_words=_("竖线：通过所需（%(share)s）", share=label))
     return out
 
 

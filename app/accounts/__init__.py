@@ -19,5 +19,8 @@ def init_app(app: Flask) -> None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
+    from app.accounts.display import large_text_on
+
     app.register_blueprint(views.bp)
+    app.jinja_env.globals["large_text"] = large_text_on
     app.cli.add_command(cli.users_cli)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +37,8 @@ class User(UserMixin, Model):
     display_name: Mapped[str] = mapped_column(String(120), default="")
     #: preferred UI language ("zh" or "en"); empty = follow the browser
     locale: Mapped[str] = mapped_column(String(10), default="")
+    #: the elderly-friendly large text (大字模式) on every page
+    large_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

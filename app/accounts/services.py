@@ -83,6 +83,12 @@ def set_locale(user: User, lang: str) -> None:
     db.session.flush()
 
 
+def set_large_text(user: User, large: bool) -> None:
+    """Save the user's choice of the large text (大字模式) or the standard size."""
+    user.large_text = large
+    db.session.flush()
+
+
 @functools.cache
 def _dummy_hash() -> str:
     """A hash of a random password, made with the configured method, to compare against."""

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -20,10 +21,11 @@ from werkzeug.wrappers import Response
 
 from app.accounts import throttle
 from app.accounts.claims import redeem_claim_code
+from app.accounts.display import TEXT_COOKIE, TEXT_COOKIE_DAYS, TEXT_SIZES
 from app.accounts.forms import LoginForm, RoleForm, SignupForm
 from app.accounts.members import change_member_role, get_member, list_members
 from app.accounts.models import Role, User
-from app.accounts.services import authenticate, set_locale
+from app.accounts.services import authenticate, set_large_text, set_locale
 from app.context import current_member, get_community_or_404, require
 from app.extensions import limiter
 from app.i18n import LANGUAGES
@@ -92,6 +94,29 @@ def set_language(code: str) -> Response:
         flash(_("不支持的语言"), "error")
     return redirect(_safe_next(request.form.get("next") or (request.referrer and
                                urlsplit(request.referrer).path)))
+
+
+@bp.route("/text-size/<size>", methods=["POST"])
+def set_text_size(size: str) -> Response:
+    """Large text (大字模式) on or off: saved on the account, or in a cookie when anonymous;
+    a plain form POST (no JavaScript), back to the page it came from."""
+    back = redirect(_safe_next(request.form.get("next") or (request.referrer and
+                                urlsplit(request.referrer).path)))
+    if size not in TEXT_SIZES:
+        flash(_("不支持的字号"), "error")
+        return back
+    large = size == "large"
+    if current_user.is_authenticated:
+        user = _me()
+        perform(lambda: set_large_text(user, large))
+        return back
+    if large:
+        back.set_cookie(TEXT_COOKIE, "large", max_age=TEXT_COOKIE_DAYS * 86400, httponly=True,
+                        samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE",
+                                                                      False))
+    else:
+        back.delete_cookie(TEXT_COOKIE)
+    return back
 
 
 @bp.route("/signup", methods=["GET", "POST"])

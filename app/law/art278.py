@@ -240,6 +240,21 @@ def describe_rule(threshold: Threshold | str, lang: str = "zh") -> str:
                 quorum=describe_quorum(lang))
 
 
+def describe_early_close(threshold: Threshold | str, quorum: bool, options: int,
+                         lang: str = "zh") -> str:
+    """What closing a vote now means for its options, in words (the committee confirms it)."""
+    if quorum_required(threshold) and not quorum:
+        if options == 1:
+            return text(N_("参与率不足三分之二，该方案将不通过"), lang)
+        if options == 2:
+            return text(N_("参与率不足三分之二，两个方案都将不通过"), lang)
+        return text(N_("参与率不足三分之二，全部 %(n)s 个方案都将不通过"), lang, n=options)
+    if quorum_required(threshold):
+        return text(N_("参与已达到三分之二：按现有选票计票，每个方案%(rule)s才通过"), lang,
+                    rule=describe_threshold(threshold, lang))
+    return text(N_("咨询性表决不要求参与率：按现有选票计票，得出多数意见"), lang)
+
+
 def matter_name(number: int, lang: str = "zh") -> str:
     """An Art. 278 item's name in the language."""
     return text(MATTERS[_check_matter(number)].name, lang)

@@ -46,7 +46,8 @@ def create_command(slug: str, name: str, proxy_limit: int, vote_change: str, par
 @click.argument("slug")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(slug: str, file: Path) -> None:
-    """Import or update a community's owner register from CSV (all-or-nothing)."""
+    """Import or update a community's owner register from .xlsx (first sheet) or CSV in UTF-8
+    or GBK/GB18030 (detected); all-or-nothing."""
     community = db.session.execute(
         select(Community).where(Community.slug == slug)
     ).scalar_one_or_none()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -278,7 +278,7 @@ class _Seen:
 def _header(reader: Iterator[list[str]]) -> dict[str, int]:
     """The position of each column in the header row; refuses a missing column."""
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        header = [(h or "").strip().lower() for h in next(reader)]
     except StopIteration as exc:
         raise RegisterFileError("empty", N_("文件是空的")) from exc
     missing = [c for c in COLUMNS if c not in header]
@@ -288,11 +288,16 @@ def _header(reader: Iterator[list[str]]) -> dict[str, int]:
     return {name: header.index(name) for name in COLUMNS}
 
 
-def parse_register(data: str) -> tuple[list[RegisterRow], list[RowError]]:
-    """Read every row; return the good rows and every fault of the bad ones."""
-    if data.startswith("\ufeff"):
-        data = data[1:]
-    reader = csv.reader(io.StringIO(data, newline=""))
+def parse_register(data: str | Sequence[Sequence[str]]
+                   ) -> tuple[list[RegisterRow], list[RowError]]:
+    """Read every row (CSV text, or rows of cells read from a workbook); return the good rows
+    and every fault of the bad ones."""
+    if isinstance(data, str):
+        if data.startswith("\ufeff"):
+            data = data[1:]
+        reader: Iterator[list[str]] = csv.reader(io.StringIO(data, newline=""))
+    else:
+        reader = iter([list(row) for row in data])
     index = _header(reader)
     width = max(index.values()) + 1
     rows: list[RegisterRow] = []
@@ -302,7 +307,7 @@ def parse_register(data: str) -> tuple[list[RegisterRow], list[RowError]]:
         if not any(cell.strip() for cell in raw):
             continue
         raw = raw + [""] * (width - len(raw))
-        values = {name: raw[i].strip() for name, i in index.items()}
+        values = {name: (raw[i] or "").strip() for name, i in index.items()}
         faults = column_faults(line_no, values)
         bad = {f.column for f in faults}
         if not bad & {"status", "owner_ref"}:

@@ -5,18 +5,24 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SearchField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms import HiddenField, SearchField, SelectField
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class UploadRegisterForm(FlaskForm):
-    """Upload the owner register as a CSV file."""
+    """Upload the owner register: an Excel workbook, or CSV in UTF-8 or GBK."""
 
     file = FileField(
-        _l("名册文件（CSV，UTF-8）"),
+        _l("名册文件（Excel .xlsx 或 CSV）"),
         validators=[FileRequired(_l("请选择文件")),
-                    FileAllowed(["csv", "txt"], _l("只接受 .csv 文件"))],
+                    FileAllowed(["xlsx", "csv", "txt"], _l("只接受 .xlsx 或 .csv 文件"))],
     )
+
+
+class ConfirmImportForm(FlaskForm):
+    """Confirm the previewed import: the file travels back in a signed token."""
+
+    token = HiddenField(validators=[DataRequired()])
 
 
 class UnitFilterForm(FlaskForm):

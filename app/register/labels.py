@@ -21,3 +21,12 @@ def source_label(source: object) -> str:
     """An area source in the UI language."""
     return {"registry": _("不动产登记"), "survey": _("实测"), "contract": _("合同")}.get(
         str(getattr(source, "value", source)), str(source))
+
+
+def column_label(name: str) -> str:
+    """A register column's name in the UI language (楼栋, 房号, ...)."""
+    from app.i18n import lang_code
+    from app.law.words import ptext
+    from app.register.csvfile import COLUMN_LABELS, LABEL_CONTEXT
+
+    return ptext(LABEL_CONTEXT, COLUMN_LABELS[name], lang_code())

@@ -81,6 +81,13 @@ class Community(Model):
     follow_majority: Mapped[bool] = mapped_column(Boolean, default=False)
     #: published ballot lists show unit numbers and areas (never names)
     show_ballot_units: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: bounds of a vote's total window, opening to close, in days (Hangzhou: 5 to 60); an
+    #: extension may not take a vote past the maximum
+    vote_window_min_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    vote_window_max_days: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    #: a paper ballot counts only once two different committee members entered the same choices
+    paper_double_entry: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     buildings: Mapped[list[Building]] = relationship(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask_sqlalchemy.pagination import Pagination
@@ -13,7 +13,7 @@ from app.audit.services import record_event
 from app.errors import N_
 from app.extensions import db
 from app.pagination import paginate
-from app.register.csvfile import RegisterRow, RowError, decode, parse_register
+from app.register.csvfile import RegisterRow, RowError, parse_register
 from app.register.electorate import (
     DEVELOPER_REF,
     DEVELOPER_STATUSES,
@@ -33,15 +33,30 @@ from app.register.models import (
     UnitStatus,
     VoteChangePolicy,
 )
+from app.register.sheets import register_rows
 
 if TYPE_CHECKING:
     from app.accounts.models import User
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
-__all__ = ["ImportReport", "RegisterError", "RegisterFileError", "RegisterRowsError",
-           "RegisterTotals", "building_names", "community_electorate", "count_units",
-           "create_community", "get_owner", "import_register", "list_units", "register_totals",
-           "unit_rows"]
+__all__ = [
+    "ImportReport",
+    "RegisterError",
+    "RegisterFileError",
+    "RegisterRowsError",
+    "RegisterTotals",
+    "building_names",
+    "community_electorate",
+    "count_units",
+    "create_community",
+    "get_owner",
+    "import_register",
+    "list_units",
+    "preview_register",
+    "read_register",
+    "register_totals",
+    "unit_rows",
+]
 
 
 def create_community(slug: str, name: str, *, proxy_limit: int = 3,
@@ -82,6 +97,81 @@ class ImportReport:
     not_in_file: int = 0
 
 
+def read_register(data: bytes | str) -> list[RegisterRow]:
+    """The good rows of a register file (.xlsx, or CSV in UTF-8 or GBK/GB18030); refused with
+    `RegisterFileError` or `RegisterRowsError` (every fault of every bad row)."""
+    rows, errors = parse_register(register_rows(data))
+    if errors:
+        raise RegisterRowsError(errors)
+    if not rows:
+        raise RegisterRowsError([RowError(1, "no_rows", N_("文件只有表头，没有房屋"))])
+    return rows
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row of a preview: the unit, and for an update the columns that would change."""
+
+    row: RegisterRow
+    changes: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportPreview:
+    """What an import of a file would do, computed without writing anything."""
+
+    added: list[RowChange] = field(default_factory=list)
+    updated: list[RowChange] = field(default_factory=list)
+    unchanged: list[RowChange] = field(default_factory=list)
+    #: owners the import would create (by owner_ref)
+    new_owners: list[str] = field(default_factory=list)
+    not_in_file: int = 0
+
+
+def preview_register(community: Community, data: bytes | str) -> ImportPreview:
+    """What `import_register` would add, update and leave unchanged; reads only. Classifies
+    a unit as `import_register` does: updated when a unit column or its counting owner
+    changes, or the owner's name or phone."""
+    rows = read_register(data)
+    buildings = {b.id: b.name for b in db.session.execute(
+        select(Building).where(Building.community_id == community.id)).scalars()}
+    owners = {o.owner_ref: o for o in db.session.execute(
+        select(Owner).where(Owner.community_id == community.id)).scalars()}
+    owner_refs = {o.id: ref for ref, o in owners.items()}
+    units = {(buildings[u.building_id], u.number): u for u in db.session.execute(
+        select(Unit).where(Unit.community_id == community.id)).scalars()}
+    preview = ImportPreview()
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        ref = DEVELOPER_REF if row.status in DEVELOPER_STATUSES else row.owner_ref
+        if ref not in owners and ref not in preview.new_owners:
+            preview.new_owners.append(ref)
+        key = (row.building, row.unit)
+        seen.add(key)
+        unit = units.get(key)
+        if unit is None:
+            preview.added.append(RowChange(row))
+            continue
+        changes = [name for name, old, new in (
+            ("area_m2", unit.area_m2, row.area_m2),
+            ("area_source", unit.area_source.value, row.area_source),
+            ("kind", unit.kind.value, row.kind),
+            ("status", unit.status.value, row.status),
+            ("owner_ref", unit.listed_owner_ref, row.owner_ref)) if old != new]
+        if "owner_ref" not in changes and owner_refs.get(unit.owner_id) != ref:
+            changes.append("owner_ref")
+        owner = owners.get(ref)
+        if owner is not None and ref != DEVELOPER_REF:
+            if row.owner_name and owner.names != row.owner_name:
+                changes.append("owner_name")
+            if row.phone and owner.phone != row.phone:
+                changes.append("phone")
+        (preview.updated if changes else preview.unchanged).append(
+            RowChange(row, tuple(changes)))
+    preview.not_in_file = len([k for k in units if k not in seen])
+    return preview
+
+
 def import_register(community: Community, data: bytes | str, *, actor: User | None = None,
                     filename: str = "") -> ImportReport:
     """Import or update the register from CSV; all-or-nothing: on any bad row, change nothing.
@@ -91,12 +181,7 @@ def import_register(community: Community, data: bytes | str, *, actor: User | No
     missing from the file are kept (and counted in `not_in_file`): a unit is never deleted by
     an import.
     """
-    text = decode(data) if isinstance(data, bytes) else data
-    rows, errors = parse_register(text)
-    if errors:
-        raise RegisterRowsError(errors)
-    if not rows:
-        raise RegisterRowsError([RowError(1, "no_rows", N_("文件只有表头，没有房屋"))])
+    rows = read_register(data)
     report = ImportReport()
 
     buildings = {b.name: b for b in db.session.execute(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import zlib
 from collections.abc import Callable
 from decimal import Decimal
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -16,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -35,18 +39,22 @@ from app.accounts.forms import ConfirmForm, IssueClaimCodesForm
 from app.accounts.members import linked_members
 from app.accounts.models import Membership, User
 from app.context import current_member, get_community_or_404, require
+from app.errors import DomainError
 from app.i18n import lang_code
 from app.permissions import can_issue_claim_codes, can_manage_register, can_view_owner_details
 from app.register.errors import RegisterRowsError
-from app.register.forms import UnitFilterForm, UploadRegisterForm
+from app.register.forms import ConfirmImportForm, UnitFilterForm, UploadRegisterForm
+from app.register.labels import column_label
 from app.register.models import Community
 from app.register.services import (
     building_names,
     get_owner,
     import_register,
     list_units,
+    preview_register,
     register_totals,
 )
+from app.register.sheets import XLSX_TYPE, template_csv, template_xlsx
 from app.uow import perform
 
 bp = Blueprint("register", __name__, url_prefix="/c/<slug>/register")
@@ -75,24 +83,89 @@ def overview(slug: str) -> str:
                            totals=register_totals(community))
 
 
+#: how long a previewed file may wait for its confirmation
+PREVIEW_MAX_AGE = 3600
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="register-import-preview")
+
+
+def _preview_token(community: Community, filename: str, data: bytes) -> str:
+    """The uploaded file, signed for this community and user, kept in the confirm form."""
+    return _serializer().dumps({
+        "c": community.id, "u": current_user.id, "n": filename,
+        "d": base64.b64encode(zlib.compress(data)).decode("ascii")})
+
+
+def _previewed_file(community: Community, token: str) -> tuple[str, bytes] | None:
+    """(filename, data) of a preview token made for this community and user, or None."""
+    try:
+        payload = _serializer().loads(token, max_age=PREVIEW_MAX_AGE)
+        if payload["c"] != community.id or payload["u"] != current_user.id:
+            return None
+        return str(payload["n"]), zlib.decompress(base64.b64decode(payload["d"]))
+    except (BadData, KeyError, TypeError, ValueError, zlib.error):
+        return None
+
+
+def _row_errors(error: DomainError | None) -> list[str] | None:
+    if isinstance(error, RegisterRowsError):
+        lang = lang_code()
+        return [e.line_in(lang) for e in error.errors]
+    return None
+
+
 @bp.route("/upload", methods=["GET", "POST"])
 def upload(slug: str) -> tuple[str, int]:
-    """Upload the register CSV: all rows imported, or none and every fault of every row listed."""
+    """Upload the register (.xlsx, or CSV in UTF-8 or GBK): first a preview of what would be
+    added, updated and left unchanged, or every fault of every row; nothing is written until
+    the committee confirms (the file comes back in a signed token)."""
     community = _community(slug, can_manage_register)
     form = UploadRegisterForm()
     context: dict[str, object] = {"community": community, "form": form}
+    if "token" in request.form:
+        confirm = ConfirmImportForm()
+        previewed = _previewed_file(community, confirm.token.data or "")
+        if not confirm.validate_on_submit() or previewed is None:
+            context["expired"] = True
+            return render_template("register/upload.html", **context), 400
+        filename, data = previewed
+        outcome = perform(lambda: import_register(community, data, actor=_actor(),
+                                                  filename=filename), form=form)
+        if not outcome.ok:
+            context["row_errors"] = _row_errors(outcome.error)
+            return render_template("register/upload.html", **context), 400
+        context.update(report=outcome.value, totals=register_totals(community))
+        return render_template("register/upload.html", **context), 200
     if not form.validate_on_submit():
         return render_template("register/upload.html", **context), 400 if form.errors else 200
-    upload_file = form.file.data
-    outcome = perform(lambda: import_register(community, upload_file.read(), actor=_actor(),
-                                              filename=upload_file.filename or ""), form=form)
-    if not outcome.ok:
-        if isinstance(outcome.error, RegisterRowsError):
-            lang = lang_code()
-            context["row_errors"] = [e.line_in(lang) for e in outcome.error.errors]
+    data = form.file.data.read()
+    filename = form.file.data.filename or ""
+    try:
+        preview = preview_register(community, data)
+    except DomainError as error:
+        form.file.errors = [*form.file.errors, error.message]
+        context["row_errors"] = _row_errors(error)
         return render_template("register/upload.html", **context), 400
-    context.update(report=outcome.value, totals=register_totals(community))
+    context.update(preview=preview, filename=filename, column_label=column_label,
+                   confirm=ConfirmImportForm(token=_preview_token(community, filename, data)))
     return render_template("register/upload.html", **context), 200
+
+
+@bp.route("/template.<any(csv, xlsx):fmt>")
+def template(slug: str, fmt: str) -> Response:
+    """The register template: the header and two example rows, as CSV or Excel."""
+    community = _community(slug, can_manage_register)
+    if fmt == "xlsx":
+        body, mimetype = template_xlsx(), XLSX_TYPE
+    else:
+        body, mimetype = template_csv(), "text/csv; charset=utf-8"
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename={community.slug}-register-template.{fmt}")
+    return response
 
 
 @bp.route("/units")

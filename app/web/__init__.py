@@ -12,4 +12,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     errors.init_app(app)
     app.jinja_env.globals.update(community_nav_items=nav.community_nav_items,
-                                 role_label=nav.role_label)
+                                 role_label=nav.role_label,
+                                 role_badge=nav.role_badge)

@@ -28,10 +28,16 @@ def community_nav_items(community: Community) -> list[NavItem]:
 
 
 def role_label(role: Role) -> str:
-    """A role's name in the UI language."""
+    """A role's name in the UI language: an admin is property-management or community staff
+    (物业/社区), never the committee (业委会)."""
     return {
         Role.RESIDENT: _("住户"),
         Role.OWNER: _("业主"),
-        Role.COMMITTEE: _("业委会"),
-        Role.ADMIN: _("管理员"),
+        Role.COMMITTEE: _("业委会委员"),
+        Role.ADMIN: _("物业/社区工作人员"),
     }[Role(role)]
+
+
+def role_badge(role: str) -> str:
+    """The short tag beside a staff member's name (comments): "" for owners and residents."""
+    return {Role.COMMITTEE.value: _("业委会"), Role.ADMIN.value: _("物业/社区")}.get(role, "")

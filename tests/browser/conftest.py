@@ -89,3 +89,45 @@ def browser_login(page: Page, base: str, username: str,
     page.fill("input[name=password]", password)
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v.get('impact')}] {v['id']}: {v['help']} ({v.get('helpUrl', '')})")
+        for node in v.get("nodes", [])[:8]:
+            target = " ".join(str(t) for t in node.get("target", []))
+            lines.append(f"    at {target}")
+            lines.append(f"       {node.get('html', '')[:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " | ")
+            if summary:
+                lines.append(f"       {summary[:300]}")
+        if len(v.get("nodes", [])) > 8:
+            lines.append(f"    ... and {len(v['nodes']) - 8} more elements")
+    return "\n".join(lines)
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core (node_modules/axe-core, installed by `make test`) on the page."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make node-modules` (npm ci; part of `make test`)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # evaluated through the DevTools protocol, so the page's CSP does not stop it
+        page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
+    result: dict[str, Any] = page.evaluate(
+        "async () => await window.axe.run(document, {resultTypes: ['violations']})")
+    return list(result["violations"])
+
+
+def assert_no_axe_violations(page: Page, label: str = "") -> None:
+    """Fail on any axe-core violation, whatever its impact, listing each readably."""
+    violations = axe_violations(page)
+    if violations:
+        report = _describe_violations(violations)
+        print(f"axe violations on {label or page.url}:\n{report}")
+        pytest.fail(f"axe: {len(violations)} violation(s) on {label or page.url}\n{report}",
+                    pytrace=False)

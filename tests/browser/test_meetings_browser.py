@@ -83,10 +83,22 @@ def test_assembly_to_public_register(page: Any, browser: Any, live_server: str, 
     page.get_by_role("button", name="签署当前版本").click()
     page.get_by_role("button", name="发布纪要（发布后不可修改）").click()
     page.wait_for_load_state()
+    # a confirmation page first: what becomes public, and that it cannot be changed
+    assert page.locator("h1").first.inner_text() == "确认发布纪要"
+    assert "发布后不能修改或撤回" in page.content()
+    assert "物业公司 30 日内完成施工招标。" in page.locator("article.preview").inner_text()
+    screenshot(page, "meetings-confirm-minutes")
+    page.get_by_role("button", name="确认发布（不可修改）").click()
+    page.wait_for_load_state()
     assert "校验一致" in page.content()
 
     page.goto(f"{base}/decisions")
-    page.get_by_role("button", name="发布结果公告").click()
+    page.get_by_role("button", name="预览并发布结果公告").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").first.inner_text() == "确认发布结果公告"
+    assert "表决结果：未通过" in page.locator("article.preview").inner_text()
+    screenshot(page, "meetings-confirm-notice")
+    page.get_by_role("button", name="确认发布（不可修改）").click()
     page.wait_for_load_state()
     assert "表决结果公告" in page.content()
 

@@ -1,7 +1,8 @@
 """Issue 3 in a real browser, through the pages' own forms and buttons (no JavaScript of ours):
 the committee drafts a proposal with two options and publishes it; an owner compares the options
 and sees their share, comments on one option and leans to it; the committee pins an answer as
-the official reply; on a phone the comparison is a stack of cards. Chinese, and the owner's part
+the official reply; on a phone the comparison stays a table with the options side by side
+(issue 12; `test_proposals_compare_browser.py` checks it closely). Chinese, and the owner's part
 in English."""
 
 from __future__ import annotations
@@ -75,16 +76,15 @@ def _no_duplicate_ids(page: Page) -> None:
     assert duplicates == []
 
 
-def _assert_stacked_cards(page: Page) -> None:
-    """The comparison is a vertical stack of full-width cards; the wide table is not shown."""
-    assert page.locator(".compare-table").evaluate("e => getComputedStyle(e).display") == "none"
-    assert not page.locator(".compare-table").is_visible()
-    cards = page.locator(".compare-cards > li.card")
-    assert cards.count() == 2
-    first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+def _assert_side_by_side(page: Page) -> None:
+    """The comparison is one table, options as columns side by side within the phone's width."""
+    page.wait_for_url("**/compare")
+    heads = page.locator(".compare-grid thead th")
+    heads.first.wait_for()
+    assert heads.count() == 3
+    first, second = heads.nth(1).bounding_box(), heads.nth(2).bounding_box()
     assert first and second
-    assert second["y"] >= first["y"] + first["height"], "the cards must stack vertically"
-    assert abs(second["x"] - first["x"]) < 1
+    assert abs(second["y"] - first["y"]) < 1 and second["x"] >= first["x"] + first["width"] - 1
     for box in (first, second):
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
     _no_sideways_scroll(page)
@@ -160,8 +160,8 @@ def test_proposal_compare_comment_lean_pin_and_phone_cards(
     assert page.locator("h1").inner_text() == "方案对比"
     basis = page.locator("#share-basis").inner_text()
     assert "179.50 m²" in basis and "279.50 m²" in basis
-    table = page.locator(".compare-table")
-    assert table.is_visible() and not page.locator(".compare-cards").is_visible()
+    table = page.locator(".compare-grid")
+    assert table.is_visible()
     heads = table.locator("thead th").all_inner_texts()
     assert heads[1:] == [SHED_A, SHED_B]
     share_row = table.locator("tr.row-share")
@@ -227,7 +227,7 @@ def test_proposal_compare_comment_lean_pin_and_phone_cards(
     assert "离 1 栋近" in page.locator("#discussion > article.comment").nth(1).inner_text()
     screenshot(page, "proposals-discussion-pinned-zh")
 
-    # on a phone, the owner sees the comparison as stacked cards, with their share in each
+    # on a phone, the owner sees the options side by side, with their share in each
     browser_login(phone_page, live_server, "zhang")
     phone_page.goto(proposal_url)
     _no_sideways_scroll(phone_page)
@@ -236,11 +236,12 @@ def test_proposal_compare_comment_lean_pin_and_phone_cards(
     _radio_beside_label(phone_page.locator("#leanings"), SHED_A)
     screenshot(phone_page, "proposals-phone-show-zh")
     phone_page.get_by_role("link", name="并排对比各方案").click()
-    _assert_stacked_cards(phone_page)
-    cards = phone_page.locator(".compare-cards > li.card")
-    assert cards.nth(0).locator("h2").inner_text() == SHED_A
-    assert cards.nth(0).locator(".row-share dd").inner_text() == "¥55,230.77"
-    assert cards.nth(1).locator(".row-share dd").inner_text().startswith("¥0.00")
+    _assert_side_by_side(phone_page)
+    grid = phone_page.locator(".compare-grid")
+    assert grid.locator("thead th").nth(1).inner_text() == SHED_A
+    cells = grid.locator("tr.row-share td")
+    assert cells.nth(0).inner_text() == "¥55,230.77"
+    assert cells.nth(1).inner_text().startswith("¥0.00")
     screenshot(phone_page, "proposals-phone-compare-zh")
 
 
@@ -275,11 +276,12 @@ def test_owner_compares_comments_and_leans_in_english_on_a_phone(
     assert page.locator("#options-title").inner_text() == "Options"
     page.get_by_role("link", name="Compare the options side by side").click()
     assert page.locator("h1").inner_text() == "Compare options"
-    _assert_stacked_cards(page)
-    cards = page.locator(".compare-cards > li.card")
-    assert cards.nth(0).locator(".row-share dt").inner_text() == "Your share"
-    assert cards.nth(0).locator(".row-share dd").inner_text() == _money(share_a, "en")
-    assert cards.nth(1).locator(".row-share dd").inner_text() == _money(share_b, "en")
+    _assert_side_by_side(page)
+    grid = page.locator(".compare-grid")
+    assert grid.locator("tr.row-share th").inner_text().startswith("Your share")
+    cells = grid.locator("tr.row-share td")
+    assert cells.nth(0).inner_text() == _money(share_a, "en")
+    assert cells.nth(1).inner_text() == _money(share_b, "en")
     assert _money(share_a, "en") == "¥31,360.08"  # 86,000 × 179.50 / 492.25
     screenshot(page, "proposals-phone-compare-en")
 

@@ -1,5 +1,6 @@
-"""Issue 2 in a real browser: the committee uploads a register with a bad row, sees the row's
-error, fixes it and sees the totals — in Chinese and in English."""
+"""Issues 2 and 12 in a real browser: the committee uploads a register with a bad row, sees the
+row's error, fixes it, previews what will change, confirms and sees the totals — in Chinese and
+in English, on a phone and a desktop; the Excel template downloads and imports."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def _write(tmp_path: Path, name: str, rows: str) -> Path:
     return path
 
 
+@pytest.mark.parametrize("device", ["page", "phone_page"])
 @pytest.mark.parametrize(
     ("lang", "row_error", "totals_text"),
     [
@@ -33,8 +35,10 @@ def _write(tmp_path: Path, name: str, rows: str) -> Path:
     ],
 )
 def test_committee_fixes_a_bad_row_and_sees_totals(
-    page, live_server, make_community, make_user, tmp_path, lang, row_error, totals_text
+    request, live_server, make_community, make_user, tmp_path, lang, row_error, totals_text,
+    device
 ) -> None:
+    page = request.getfixturevalue(device)
     community = make_community(register=None)
     make_user("committee1", community, "committee")
     browser_login(page, live_server, "committee1")
@@ -49,7 +53,7 @@ def test_committee_fixes_a_bad_row_and_sees_totals(
     page.wait_for_load_state()
     alert = page.get_by_role("alert")
     assert row_error in alert.inner_text()
-    screenshot(page, f"register-upload-row-error-{lang}")
+    screenshot(page, f"register-upload-row-error-{lang}-{device}")
     # nothing was imported
     page.goto(f"{live_server}/c/{community.slug}/register/")
     assert "0.00 m²" in page.content()
@@ -59,8 +63,36 @@ def test_committee_fixes_a_bad_row_and_sees_totals(
     page.set_input_files("input[type=file]", str(fixed))
     page.locator("form.form button[type=submit]").click()
     page.wait_for_load_state()
+    preview = page.locator(".import-preview").inner_text()
+    assert ("将新增房屋：4" if lang == "zh" else "Units to add: 4") in preview
+    screenshot(page, f"register-upload-preview-{lang}-{device}")
+    page.goto(f"{live_server}/c/{community.slug}/register/")
+    assert "0.00 m²" in page.content()          # the preview wrote nothing
+    page.go_back()
+    page.get_by_role("button", name="确认导入" if lang == "zh" else "Confirm import").click()
+    page.wait_for_load_state()
     status = page.get_by_role("status").last.inner_text()
     for text in totals_text:
         assert text in status
     assert row_error not in page.content()
-    screenshot(page, f"register-upload-totals-{lang}")
+    screenshot(page, f"register-upload-totals-{lang}-{device}")
+
+
+def test_excel_template_downloads_and_imports(page, live_server, make_community, make_user,
+                                              tmp_path) -> None:
+    community = make_community(register=None)
+    make_user("committee1", community, "committee")
+    browser_login(page, live_server, "committee1")
+    page.goto(f"{live_server}/c/{community.slug}/register/upload")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Excel 模板（.xlsx）").click()
+    book = tmp_path / "template.xlsx"
+    info.value.save_as(book)
+    assert info.value.suggested_filename == f"{community.slug}-register-template.xlsx"
+    page.set_input_files("input[type=file]", str(book))
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "将新增房屋：2" in page.locator(".import-preview").inner_text()
+    page.get_by_role("button", name="确认导入").click()
+    page.wait_for_load_state()
+    assert "新增房屋：2" in page.get_by_role("status").last.inner_text()

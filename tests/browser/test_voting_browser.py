@@ -101,16 +101,22 @@ def test_vote_receipt_proxy_paper_close_and_result(
         page.click("button:has-text('退出')")
     browser_login(page, live_server, "weiyuan")
     page.goto(f"{live_server}/c/{slug}/votes/{vote.id}/paper")
-    page.fill("input[name=ballot_no]", "P001")
-    page.fill("input[name=owner_ref]", "developer")
+    page.fill("form.lookup input[name=no]", "P001")
+    page.fill("form.lookup input[name=owner_ref]", "developer")
+    with page.expect_navigation():
+        page.click("form.lookup button[type=submit]")
     page.check(f"input[name=opt_{a}][value=oppose]")
     page.check(f"input[name=opt_{b}][value=agree]")
     with page.expect_navigation():
-        page.click("form.form button[type=submit]")
+        page.click("form.entry button[type=submit]")
     assert "纸质票 P001 已录入" in page.content()
     page.goto(f"{live_server}/c/{slug}/votes/{vote.id}/desk")
     with page.expect_navigation():
-        page.click("button:has-text('提前结束表决')")
+        page.click("a:has-text('提前结束表决')")
+    assert "提前结束的后果" in page.content()  # the confirmation page, quorum state first
+    page.check("input[name=understood]")
+    with page.expect_navigation():
+        page.click("button:has-text('确认提前结束表决')")
     content = page.content()
     assert "表决结果" in page.locator("h1").inner_text()
     assert "占参与面积" in content and "占参与人数" in content

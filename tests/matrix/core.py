@@ -39,15 +39,19 @@ def _register_file(world: World, params: dict[str, Any]) -> dict[str, Any]:
 
 MATRIX = [
     Route("web.home", "GET", "/", EVERYONE),
-    Route("web.community_home", "GET", "/c/{slug}/", MEMBERS),
+    # outsiders and anonymous visitors get the public home (decisions, notices, meetings)
+    Route("web.community_home", "GET", "/c/{slug}/", EVERYONE),
     Route("accounts.logout", "POST", "/logout", SIGNED_IN),
     Route("accounts.set_language", "POST", "/lang/en", EVERYONE),
+    Route("accounts.set_text_size", "POST", "/text-size/large", EVERYONE),
     Route("accounts.members", "GET", "/c/{slug}/members", STAFF),
     Route("accounts.change_role", "POST", "/c/{slug}/members/{member_id}/role", STAFF,
           setup=_resident_member, data=_role_form),
     Route("register.overview", "GET", "/c/{slug}/register/", STAFF),
     Route("register.upload", "GET", "/c/{slug}/register/upload", STAFF),
     Route("register.upload", "POST", "/c/{slug}/register/upload", STAFF, data=_register_file),
+    Route("register.template", "GET", "/c/{slug}/register/template.xlsx", STAFF),
+    Route("register.template", "GET", "/c/{slug}/register/template.csv", STAFF),
     Route("register.units", "GET", "/c/{slug}/register/units", STAFF),
     Route("register.owner", "GET", "/c/{slug}/register/owners/o1", STAFF),
     Route("register.claims", "GET", "/c/{slug}/register/claims", STAFF),

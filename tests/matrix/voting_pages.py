@@ -39,10 +39,69 @@ def with_mandate(world: World) -> dict[str, Any]:
     return {**params, "mandate_id": mandate.id}
 
 
+def with_numbers(world: World) -> dict[str, Any]:
+    """An open vote whose electors have ballot numbers (o2's in `ballot_no`)."""
+    from voting.models import Vote
+    from voting.services.printing import assign_ballot_numbers, number_of
+
+    params = open_vote_on(world)
+    vote = db.session.get_one(Vote, params["vote_id"])
+    assign_ballot_numbers(world.user("committee"), vote)
+    number = next(n for n in (number_of(vote, f"{vote.id}-{i:04d}") for i in range(1, 5))
+                  if n is not None and n.elector.owner_ref == "o2")
+    return {**params, "ballot_no": number.ballot_no}
+
+
+def with_paper_ballot(world: World) -> dict[str, Any]:
+    """An open vote with o2's paper ballot entered under its pre-assigned number."""
+    from voting.models import Vote
+    from voting.services import enter_paper_ballot
+
+    params = with_numbers(world)
+    vote = db.session.get_one(Vote, params["vote_id"])
+    enter_paper_ballot(vote, world.user("committee"), params["ballot_no"], None, blank=True)
+    return params
+
+
+def with_mismatch(world: World) -> dict[str, Any]:
+    """Double entry: the committee and the administrator read o2's ballot differently."""
+    from voting.models import Vote
+    from voting.services import enter_paper_ballot
+
+    params = with_numbers(world)
+    world.community().paper_double_entry = True
+    vote = db.session.get_one(Vote, params["vote_id"])
+    enter_paper_ballot(vote, world.user("committee"), params["ballot_no"], None, blank=True)
+    entry = enter_paper_ballot(vote, world.user("admin"), params["ballot_no"], None,
+                               {str(params["option_ids"][0]): "agree"})
+    return {**params, "entry_id": entry.id}
+
+
+def with_ready_batch(world: World) -> dict[str, Any]:
+    """An open vote with a rendered PDF batch for building 1栋 (a stored file)."""
+    from app.storage import store
+    from voting.models import BatchState, PaperBatch
+
+    params = with_numbers(world)
+    batch = PaperBatch(vote_id=params["vote_id"], building="1栋", base_url="http://localhost/",
+                       state=BatchState.READY, path=f"ballots/matrix-{params['vote_id']}.pdf",
+                       pages=2)
+    db.session.add(batch)
+    db.session.flush()
+    store(batch.path or "", PDF)
+    return {**params, "batch_id": batch.id}
+
+
 def _closes_at(world: World, params: dict[str, Any]) -> dict[str, str]:
     del world, params
     local = utc_to_local(utcnow() + timedelta(days=3))
     return {"method": "approve_each", "closes_at": local.strftime("%Y-%m-%dT%H:%M")}
+
+
+def _extend(world: World, params: dict[str, Any]) -> dict[str, str]:
+    del world, params
+    local = utc_to_local(utcnow() + timedelta(days=5))
+    return {"closes_at": local.strftime("%Y-%m-%dT%H:%M"), "reason": "延期"}
 
 
 def _mandate_form(world: World, params: dict[str, Any]) -> dict[str, Any]:
@@ -73,10 +132,41 @@ MATRIX = [
     Route("voting.open_form", "POST", "/c/{slug}/proposals/{proposal_id}/vote/new", STAFF,
           setup=in_deliberation, data=_closes_at),
     Route("voting.desk", "GET", "/c/{slug}/votes/{vote_id}/desk", STAFF, setup=open_vote_on),
-    Route("voting.close", "POST", "/c/{slug}/votes/{vote_id}/close", STAFF, setup=open_vote_on),
+    Route("voting.close", "GET", "/c/{slug}/votes/{vote_id}/close", STAFF, setup=open_vote_on),
+    Route("voting.close", "POST", "/c/{slug}/votes/{vote_id}/close", STAFF, setup=open_vote_on,
+          data={"understood": "y"}),
     Route("voting.paper", "GET", "/c/{slug}/votes/{vote_id}/paper", STAFF, setup=open_vote_on),
     Route("voting.paper", "POST", "/c/{slug}/votes/{vote_id}/paper", STAFF, setup=open_vote_on,
           data={"ballot_no": "P7", "owner_ref": "o2", "blank": "y"}),
+    Route("voting.extend", "GET", "/c/{slug}/votes/{vote_id}/extend", STAFF,
+          setup=open_vote_on),
+    Route("voting.extend", "POST", "/c/{slug}/votes/{vote_id}/extend", STAFF,
+          setup=open_vote_on, data=_extend),
+    Route("voting.extensions", "GET", "/c/{slug}/votes/{vote_id}/extensions", MEMBERS,
+          setup=open_vote_on),
+    Route("voting.settings", "GET", "/c/{slug}/vote-settings", STAFF),
+    Route("voting.settings", "POST", "/c/{slug}/vote-settings", STAFF,
+          data={"min_days": "5", "max_days": "60"}),
+    Route("voting.printing", "GET", "/c/{slug}/votes/{vote_id}/printing", STAFF,
+          setup=open_vote_on),
+    Route("voting.assign_numbers", "POST", "/c/{slug}/votes/{vote_id}/printing/numbers", STAFF,
+          setup=open_vote_on),
+    Route("voting.request_batch", "POST", "/c/{slug}/votes/{vote_id}/printing/batches", STAFF,
+          setup=open_vote_on, data={"building": "1栋"}),
+    Route("voting.batch_pdf", "GET",
+          "/c/{slug}/votes/{vote_id}/printing/batches/{batch_id}.pdf", STAFF,
+          setup=with_ready_batch),
+    Route("voting.distribution", "POST", "/c/{slug}/votes/{vote_id}/printing/distribution",
+          STAFF, setup=with_numbers, data=lambda w, p: {"ballot_no": p["ballot_no"],
+                                                        "received_by": "李四"}),
+    Route("voting.paper_saved", "GET", "/c/{slug}/votes/{vote_id}/paper/saved/{ballot_no}",
+          STAFF, setup=with_paper_ballot),
+    Route("voting.paper_entries", "GET", "/c/{slug}/votes/{vote_id}/paper/entries", STAFF,
+          setup=with_mismatch),
+    Route("voting.resolve_entry", "POST",
+          "/c/{slug}/votes/{vote_id}/paper/entries/{entry_id}", STAFF, setup=with_mismatch,
+          data=lambda w, p: {f"e{p['entry_id']}-keep": "neither",
+                             f"e{p['entry_id']}-reason": "重新录入"}),
     Route("voting.conflicts", "GET", "/c/{slug}/votes/{vote_id}/conflicts", STAFF,
           setup=with_conflict),
     Route("voting.resolve", "POST", "/c/{slug}/votes/{vote_id}/conflicts/{conflict_id}", STAFF,

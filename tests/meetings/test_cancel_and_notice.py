@@ -173,3 +173,20 @@ def test_owner_cannot_cancel(client: FlaskClient, noticed: dict[str, int]) -> No
     response = client.post(f"/c/spj/meetings/{noticed['id']}/cancel", data={"reason": "x"})
     assert response.status_code == 403
     assert db.session.get(Meeting, noticed["id"]).state == MeetingState.NOTICED
+
+
+def test_the_english_meeting_notice_reads_in_english(client: FlaskClient,
+                                                     noticed: dict[str, int]) -> None:
+    """Dates, labels and punctuation in English; proper names (titles, place) as they are."""
+    import re
+
+    client.post("/lang/en", data={"next": "/"})
+    page = client.get(f"/c/spj/meetings/{noticed['id']}/notice").get_data(as_text=True)
+    article = page[page.index("<article"):page.index("</article>")]
+    article = re.sub(r"<svg.*?</svg>", "", article, flags=re.S)
+    for expected in ("Mar 20, 2037 09:00", "Mar 1, 2037 18:00", "Mar 17, 2037"):
+        assert expected in article, expected
+    text = re.sub(r"<[^>]+>", " ", article)
+    for name in ("2037年第一次业主大会", "会所二楼", "电动车充电棚选址", "尚品居"):
+        text = text.replace(name, "")
+    assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", text) == []

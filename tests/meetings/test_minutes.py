@@ -178,3 +178,33 @@ def test_every_route_refuses_to_change_published_minutes(
     assert "校验一致" in body
     raw = client.get(f"{base}.md")
     assert hashlib.sha256(raw.data).hexdigest() == sha
+
+
+def test_publishing_minutes_goes_through_a_confirmation_page(
+        client: FlaskClient, make_community: MakeCommunity, make_user: MakeUser) -> None:
+    """One click shows what becomes public and that it cannot be changed; only the confirmed
+    POST from that page publishes (no JavaScript needed)."""
+    with client.application.test_request_context("/"):
+        world = build(make_community, make_user)
+        closed_vote(world)
+        minutes = svc.draft_proposal_minutes(world.proposal, actor=world.chair)
+        db.session.commit()
+        mid, title = minutes.id, minutes.title
+    login(client, "spj-chair")
+    base = f"/c/spj/minutes/{mid}"
+    page = client.get(base).get_data(as_text=True)
+    assert f'<form method="get" action="{base}/publish">' in page  # the button asks first
+    unconfirmed = client.post(f"{base}/publish")
+    assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"] == f"{base}/publish"
+    with client.application.app_context():
+        assert db.session.get(Minutes, mid).state == MinutesState.DRAFT
+    confirm = client.get(f"{base}/publish").get_data(as_text=True)
+    for text in ("确认发布纪要", "发布后将公开的内容", title, "发布后不能修改或撤回",
+                 "任何人无需登录", 'name="confirm" type="hidden" value="yes"',
+                 "确认发布（不可修改）", "返回，暂不发布"):
+        assert text in confirm, text
+    done = client.post(f"{base}/publish", data={"confirm": "yes"})
+    assert done.headers["Location"] == base
+    with client.application.app_context():
+        assert db.session.get(Minutes, mid).state == MinutesState.PUBLISHED
+    assert client.get(f"{base}/publish").status_code == 403  # published: nothing to confirm

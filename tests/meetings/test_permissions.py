@@ -46,7 +46,9 @@ def _routes(s: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
                      ("GET", f"{base}/minutes/{s['draft']}/edit"),
                      ("GET", f"{base}/minutes/{s['draft']}"),
                      ("GET", f"{base}/minutes/{s['draft']}.md"),
-                     ("GET", f"{base}/minutes/{s['draft']}.pdf")]
+                     ("GET", f"{base}/minutes/{s['draft']}.pdf"),
+                     ("GET", f"{base}/minutes/{s['draft']}/publish"),
+                     ("GET", f"{base}/notices/from-proposal/{s['p']}")]
     committee_post = [
         ("POST", f"{base}/meetings/new"), ("POST", f"{base}/meetings/{s['m']}/agenda"),
         ("POST", f"{base}/meetings/{s['m']}/agenda/{s['p']}/remove"),

@@ -85,18 +85,18 @@ def test_draft_attachment_hidden_from_owners(client: FlaskClient, world: World,
 BASIS = ShareBasis(True, Decimal("179.50"), Decimal("492.25"))
 
 
-@pytest.mark.parametrize("cost, funding, kind, pays, proportional", [
-    ("186000.00", FundingSource.OWNERS_BY_AREA, PAID_BY_OWNERS, "67825.29", "67825.29"),
+@pytest.mark.parametrize("cost, funding, kind, pays, fund_part", [
+    ("186000.00", FundingSource.OWNERS_BY_AREA, PAID_BY_OWNERS, "67825.29", "0.00"),
     ("98000.00", FundingSource.MAINTENANCE_FUND, FROM_FUND, "0.00", "35735.91"),
     ("50000.00", FundingSource.SUBSIDY, NOTHING, "0.00", "0.00"),
     ("0.01", FundingSource.OWNERS_BY_AREA, PAID_BY_OWNERS, "0.00", "0.00"),
-    ("1.37", FundingSource.OWNERS_BY_AREA, PAID_BY_OWNERS, "0.50", "0.50"),
+    ("1.37", FundingSource.OWNERS_BY_AREA, PAID_BY_OWNERS, "0.50", "0.00"),
 ])
 def test_compute_share(cost: str, funding: FundingSource, kind: str, pays: str,
-                       proportional: str) -> None:
+                       fund_part: str) -> None:
     share = compute_share(1, Decimal(cost), funding, BASIS)
-    assert (share.kind, share.pays, share.proportional) == (kind, Decimal(pays),
-                                                           Decimal(proportional))
+    assert (share.kind, share.pays, share.fund_part) == (kind, Decimal(pays),
+                                                        Decimal(fund_part))
 
 
 def test_half_up_rounding() -> None:

@@ -78,7 +78,7 @@ def test_owner_sees_share_comments_and_leans(client: FlaskClient, world: World,
     compare = client.get(f"/c/spj/proposals/{proposal.id}/compare").get_data(as_text=True)
     # o1 holds 179.50 of 492.25 m²: 186000 × 179.5 / 492.25 = 67825.29 (half-up)
     assert "¥67,825.29" in compare
-    assert "differs" in compare and "compare-cards" in compare
+    assert "differs" in compare and "compare-grid" in compare
     response = client.post(f"/c/spj/proposals/{proposal.id}/comments",
                            data={"body": "绿地太宝贵了", "option_id": str(a.id),
                                  "stance": "oppose"})
@@ -94,6 +94,7 @@ def test_owner_sees_share_comments_and_leans(client: FlaskClient, world: World,
     assert "绿地太宝贵了" in page and "业主意向（不具约束力）" in page
     leanings = page[page.index('id="leanings"'):page.index('id="discussion"')]
     assert "投票" not in leanings and "表决" not in leanings
+    assert f"您目前倾向：{b.title}" in leanings
 
 
 def test_committee_pins_an_answer(client: FlaskClient, world: World,

@@ -61,12 +61,14 @@ def test_paper_ballot_records_the_entering_user(world: World, as_user: AsUser) -
     vote = open_for(world)
     client = as_user("committee")
     response = client.post(_url(world, vote, "paper"), data=_paper(world, vote))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location.endswith("/paper/saved/P001")
     ballot = db.session.execute(select(Ballot)).scalar_one()
     assert ballot.channel == Channel.PAPER and ballot.ballot_no == "P001"
     assert ballot.entered_by_id == world.committee.id
+    saved = html(client.get(response.location))
+    assert "纸质票 P001 已录入并计入" in saved and "李四;王五" in saved
     page = html(client.get(_url(world, vote, "paper")))
-    assert "纸质票 P001 已录入" in page and "<td>o2</td>" in page
+    assert "<td>o2</td>" in page
 
 
 def test_repeated_number_or_owner_is_a_clear_form_error(world: World, as_user: AsUser) -> None:
@@ -115,7 +117,8 @@ def test_conflict_is_shown_and_resolved_with_a_reason(world: World, as_user: AsU
     page = html(client.get(_url(world, vote, "conflicts")))
     assert "o1" in page and "已计入的选票" in page and "后到的选票（暂存）" in page
     assert "方案B：反对" in page and "方案B：同意" in page  # both ballots, side by side
-    closing = client.post(_url(world, vote, "close"), follow_redirects=True)
+    closing = client.post(_url(world, vote, "close"), data={"understood": "y"},
+                          follow_redirects=True)
     assert "还有纸质票与电子票冲突未处理" in html(closing)
     prefix = f"c{conflict.id}"
     no_reason = client.post(_url(world, vote, f"conflicts/{conflict.id}"),
@@ -135,7 +138,7 @@ def test_close_early_then_export_csv_for_audit(world: World, as_user: AsUser) ->
     client = as_user("committee")
     client.post(_url(world, vote, "paper"), data=_paper(world, vote))
     assert "导出选票" not in html(client.get(_url(world, vote, "desk")))  # not while open
-    response = client.post(_url(world, vote, "close"))
+    response = client.post(_url(world, vote, "close"), data={"understood": "y"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/results")
     db.session.expire_all()
     assert db.session.get(Vote, vote.id).state == VoteState.CLOSED
@@ -148,3 +151,38 @@ def test_close_early_then_export_csv_for_audit(world: World, as_user: AsUser) ->
     assert "vote.export_ballots" in actions and "vote.close" in actions
     closed_paper = client.post(_url(world, vote, "paper"), data=_paper(world, vote))
     assert closed_paper.status_code == 400 and "表决已经结束" in html(closed_paper)
+
+
+def test_closing_early_shows_the_quorum_and_the_consequence_first(world: World,
+                                                                  as_user: AsUser) -> None:
+    vote = open_for(world)
+    client = as_user("committee")
+    client.post(_url(world, vote, "paper"), data=_paper(world, vote))  # o2 only: 1 of 4
+    desk = html(client.get(_url(world, vote, "desk")))
+    assert "提前结束表决…" in desk and 'action="' + _url(world, vote, "close") not in desk
+    page = html(client.get(_url(world, vote, "close")))
+    assert "参与率不足三分之二，两个方案都将不通过" in page
+    assert "参与人数</dt><dd>1 / 4" in page and "距三分之二还差 2 人" in page
+    unconfirmed = client.post(_url(world, vote, "close"), data={})
+    assert unconfirmed.status_code == 400 and "请勾选确认" in html(unconfirmed)
+    db.session.expire_all()
+    assert db.session.get_one(Vote, vote.id).state == VoteState.OPEN
+    a, b = world.option_ids
+    as_user("owner1").post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree",
+                                                              f"opt_{b}": "agree"})
+    client.post(_url(world, vote, "paper"),
+                data=_paper(world, vote, owner_ref="developer", ballot_no="P002"))
+    met = html(client.get(_url(world, vote, "close")))
+    assert ("参与已达到三分之二：按现有选票计票，每个方案需参与表决的专有部分面积和人数均"
+            "达到四分之三同意才通过") in met
+    done = client.post(_url(world, vote, "close"), data={"understood": "y"})
+    assert done.status_code == 302 and done.location.endswith("/results")
+
+
+def test_the_consequence_of_closing_early_in_english(world: World, as_user: AsUser) -> None:
+    vote = open_for(world)
+    client = as_user("committee")
+    client.post("/lang/en", data={"next": "/"})
+    page = html(client.get(_url(world, vote, "close")))
+    assert "Participation is below two thirds: both options will fail" in page
+    assert "Confirm: close the vote early" in page

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.extensions import db
-from app.register.models import VoteChangePolicy
+from app.register.models import Community, VoteChangePolicy
 from tests.voting import pages_support as support
 from tests.voting.pages_support import AsUser
 from tests.voting.voting_helpers import World, open_for
@@ -172,3 +175,74 @@ def test_receipt_form_needs_a_code(world: World, as_user: AsUser) -> None:
     vote = open_for(world)
     response = as_user("resident").post(_url(world, vote, "receipt"), data={"code": ""})
     assert response.status_code == 400 and "请填写回执码" in html(response)
+
+
+#: how owners type a receipt: lower case, no dashes, spaces, a Chinese input method's
+#: full-width letters and dashes, a dash of another kind
+def _typings(receipt: str) -> list[str]:
+    plain = receipt.replace("-", "")
+    full = "".join(chr(ord(c) + 0xFEE0) for c in plain)  # ＡＢＣＤ...
+    return [receipt.lower(), plain, plain.lower(), receipt.replace("-", " "),
+            f"  {receipt.lower().replace('-', ' - ')} ", " ".join(plain),
+            f"{full[:4]}－{full[4:8]}　{full[8:]}", receipt.replace("-", "—")]
+
+
+def test_receipt_page_and_api_accept_the_same_typings(world: World, as_user: AsUser) -> None:
+    """The page and the API share one normaliser: case, spaces and dashes are ignored."""
+    from voting.services import cast_ballot
+
+    vote = open_for(world)
+    receipt = cast_ballot(vote, world.owner1, {}).receipt
+    db.session.commit()
+    client = as_user("owner1")
+    token = client.post("/api/v1/auth/token",
+                        json={"username": "owner1", "password": "password123"}).get_json()
+    bearer = {"Authorization": f"Bearer {token['token']}"}
+    for typed in _typings(receipt):
+        page = html(client.post(_url(world, vote, "receipt"), data={"code": typed}))
+        assert 'id="receipt-status">已计入' in page, typed
+        assert f"<code>{receipt}</code>" in page  # shown as stored
+        answer = client.get(f"/api/v1/votes/{vote.id}/receipts/{typed}", headers=bearer)
+        assert answer.status_code == 200 and answer.get_json()["receipt"] == receipt, typed
+    wrong = html(client.post(_url(world, vote, "receipt"), data={"code": "AAAA BBBB CCCC"}))
+    assert "查无此回执" in wrong
+    assert "大小写、空格和横线都不影响查验" in html(client.get(_url(world, vote, "receipt")))
+
+
+@pytest.mark.parametrize("show_units", [True, False])
+def test_the_ballot_page_says_what_will_be_published_and_it_is_so(
+        make_community: Callable[..., Community], make_user: Callable[..., User],
+        as_user: AsUser, show_units: bool) -> None:
+    """Before voting the owner reads what will be public about their ballot; after close the
+    members' access to the ballots is exactly that."""
+    from tests.voting.voting_helpers import build_world
+
+    world = build_world(make_community, make_user)
+    world.community.show_ballot_units = show_units
+    db.session.commit()
+    vote = open_for(world)
+    a, b = world.option_ids
+    client = as_user("owner1")
+    for page in (html(client.get(_url(world, vote, "ballot"))),
+                 html(client.get(f"/c/{world.community.slug}/proposals/{world.proposal.id}"))):
+        assert "你的选票会公开哪些内容" in page
+        assert "任何时候都不公布你的姓名" in page
+        assert ("按房号查看每张计入的选票——房号、面积、投票方式（电子、纸质或代理）和你的选择"
+                in page) is show_units
+        assert ("只公布总数（各方案同意、反对、弃权的人数和面积），不按房号公开你的选择"
+                in page) is not show_units
+        # the statement comes before the form
+        assert page.index("你的选票会公开哪些内容") < page.index('class="form ballot')
+    client.post(_url(world, vote, "ballot"), data={f"opt_{a}": "agree", f"opt_{b}": "oppose"})
+    mine = html(client.get(_url(world, vote, "my-ballot")))
+    assert "回执码不显示你的选择" not in mine
+    assert ("你的选择会按房号（不带姓名）向本小区成员公开" in mine) is show_units
+    close_vote(vote, world.committee)
+    db.session.commit()
+    listing = as_user("resident").get(_url(world, vote, "ballots"))
+    if show_units:
+        assert listing.status_code == 200
+        text = html(listing)
+        assert "1栋-101" in text and "方案A：同意" in text and "张三" not in text
+    else:
+        assert listing.status_code == 403

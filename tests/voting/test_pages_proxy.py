@@ -148,3 +148,33 @@ def test_a_mandate_is_downloaded_with_the_extension_of_its_content(world: World,
     assert document.headers["Content-Disposition"] == (
         f"attachment; filename=mandate-{mandate.id}.pdf")
     assert "html" not in document.headers["Content-Disposition"]
+
+
+def test_after_casting_the_proxy_sees_what_was_cast_and_whom_for(world: World,
+                                                                 as_user: AsUser) -> None:
+    """The form comes back with the choices cast (not empty), the choices are listed in words,
+    and each mandator is named by name and by unit."""
+    import re
+
+    from app.register.models import Owner
+
+    vote = open_for(world)
+    a, b = world.option_ids
+    _authorise(as_user("coa"), world, vote)
+    [mandate] = _mandates()
+    owner = db.session.get(Owner, mandate.mandator_id)
+    assert owner is not None and owner.names
+    holder = as_user("resident")
+    response = holder.post(_url(world, vote, f"proxy/{mandate.id}"),
+                           data={f"m{mandate.id}-opt_{a}": "oppose",
+                                 f"m{mandate.id}-opt_{b}": "abstain"})
+    assert response.status_code == 302
+    page = html(holder.get(_url(world, vote, "proxy")))
+    heading = re.search(rf'<h2 id="mandator-{mandate.id}">(.*?)</h2>', page, re.S)
+    assert heading is not None
+    assert owner.name_list[0] in heading.group(1) and "1栋-201" in heading.group(1)
+    for name, value in ((f"m{mandate.id}-opt_{a}", "oppose"), (f"m{mandate.id}-opt_{b}",
+                                                              "abstain")):
+        tags = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert [t for t in tags if "checked" in t and f'value="{value}"' in t], tags
+    assert "方案A：反对" in page and "方案B：弃权" in page  # what was cast, in words

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 from time_machine import Traveller
 
@@ -15,7 +17,7 @@ from app.register.models import Community
 from tests.factories import HEADER, count_queries
 from tests.voting import pages_support as support
 from tests.voting.pages_support import AsUser
-from tests.voting.voting_helpers import World, build_world, make_proposal, open_for
+from tests.voting.voting_helpers import World, build_world, make_proposal, open_for, run_jobs
 from voting.models import Vote
 from voting.services import cast_ballot, close_vote, enter_paper_ballot, open_vote
 
@@ -41,7 +43,7 @@ def test_while_open_only_turnout_is_shown(world: World, as_user: AsUser) -> None
     vote = open_for(world)
     _vote_everyone(world, vote)
     page = html(as_user("resident").get(_url(world, vote, "results")))
-    assert page.count("<svg") == 2 and "<script" not in page
+    assert page.count('role="img"') == 2 and "<script" not in page
     assert "按面积参与" in page and "按人数参与" in page and "三分之二" in page
     assert "100.00%" in page  # all four persons took part
     assert "各方案得票" not in page and "占参与面积" not in page and "方案A" not in page
@@ -60,7 +62,8 @@ def test_after_close_both_dimensions_threshold_and_reasons(world: World, as_user
     assert "56.78%" in page  # A: 279.50 of 492.25 m² agree by area
     assert "按面积参与率 100.00%，达到三分之二" in page
     assert "方案A 未通过" in page
-    assert page.count("<svg") == 4  # two turnout bars, one chart per option
+    assert page.count('role="img"') == 4  # two turnout bars, one chart per option
+    assert 'aria-current="page">表决结果</a>' in page  # the tab says what the heading says
     assert "从众计票" not in page
 
 
@@ -166,15 +169,54 @@ def test_result_page_in_english(world: World, as_user: AsUser) -> None:
     assert "Participation by area 100.00%, reaches two thirds" in page
 
 
-def test_a_due_vote_is_closed_when_its_page_is_read(world: World, as_user: AsUser,
-                                                   clock: Traveller) -> None:
-    """The one read that writes: past its closing time the results page closes the vote."""
+def test_a_due_vote_reads_as_closing_until_the_job_closes_it(
+        world: World, as_user: AsUser, app: Flask, clock: Traveller) -> None:
+    """Reads never write: past its closing time the page says so; the periodic job counts."""
     vote = open_for(world, hours=1)
     _vote_everyone(world, vote)
+    vote_id = vote.id
     clock.shift(timedelta(hours=2))
-    page = html(as_user("owner1").get(_url(world, vote, "results")))
-    assert "结果：未通过" in page
+    client = as_user("owner1")
+    url = _url(world, vote, "results")
+    page = html(client.get(url))
+    assert "已截止，正在计票" in page and "结果：未通过" not in page
     db.session.expire_all()
-    closed = db.session.get_one(Vote, vote.id)
+    assert db.session.get_one(Vote, vote_id).state.value == "open"
+    run_jobs(app)
+    page = html(client.get(url))
+    assert "结果：未通过" in page
+    closed = db.session.get_one(Vote, vote_id)
     assert (closed.state.value, closed.closed_by_id, closed.closed_at) == (
         "closed", None, closed.closes_at)
+
+
+def test_charts_are_never_scaled_and_carry_a_legend_and_words(world: World,
+                                                              as_user: AsUser) -> None:
+    """No viewBox (so text stays at its CSS size on a phone), text >= 12px, a legend with a
+    swatch per side, patterns as well as colours, and the figures in the chart's title."""
+    vote = open_for(world)
+    _vote_everyone(world, vote)
+    close_vote(vote, world.committee)
+    db.session.commit()
+    page = html(as_user("owner1").get(_url(world, vote, "results")))
+    charts = re.findall(r'<svg class="chart[^"]*"[^>]*>.*?</svg>', page, re.S)
+    assert len(charts) == 4
+    for chart in charts:
+        assert "viewBox" not in chart
+        sizes = [int(n) for n in re.findall(r'font-size="(\d+)"', chart)]
+        assert sizes and min(sizes) >= 12
+        assert "<title" in chart
+    assert page.count('<ul class="chart-legend">') == 2
+    legend = re.search(r'<ul class="chart-legend">(.*?)</ul>', page, re.S)
+    assert legend is not None
+    for word in ("同意", "反对", "弃权", "未就本方案表态", "竖线：通过所需（四分之三）"):
+        assert word in legend.group(1)
+    assert 'fill="url(#s-o' in page  # oppose and abstain are patterned, not colour alone
+    assert "面积: 同意 56.78%，反对" in page  # the chart's title names the figures
+
+
+def test_open_vote_tab_and_heading_agree(world: World, as_user: AsUser) -> None:
+    vote = open_for(world)
+    page = html(as_user("owner1").get(_url(world, vote, "results")))
+    assert "<h1>参与情况：" in page
+    assert 'aria-current="page">参与情况</a>' in page

@@ -19,7 +19,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.register.models import Community
 from app.register.services import get_owner
-from tests.voting.voting_helpers import PDF, World, build_world, open_for
+from tests.voting.voting_helpers import PDF, World, build_world, open_for, run_jobs
 from voting.services import cast_ballot, close_vote, create_mandate, result_payload
 
 
@@ -215,18 +215,21 @@ def test_the_answer_carries_every_field_the_service_gives(client: FlaskClient,
     _error(client.get(url + "?lang=fr", headers=owner), 422, "validation_error")
 
 
-def test_a_due_vote_reads_as_closed(client: FlaskClient, world: World,
-                                    clock: time_machine.Traveller) -> None:
+def test_a_due_vote_reads_as_closing_until_the_job_closes_it(
+        client: FlaskClient, app: Flask, world: World, clock: time_machine.Traveller) -> None:
     vote = open_for(world, hours=1)
+    vote_id = vote.id
     owner = headers(client, "owner1")
     clock.shift(timedelta(hours=2))
-    body = client.get(f"/api/v1/votes/{vote.id}/result", headers=owner).get_json()
-    assert body["state"] == "closed"
-    assert "options" in body
-    db.session.expire_all()
-    assert world.proposal.state.value == "closed"
-    _error(client.put(f"/api/v1/votes/{vote.id}/ballot", json={"choices": {}}, headers=owner),
+    body = client.get(f"/api/v1/votes/{vote_id}/result", headers=owner).get_json()
+    assert (body["state"], body["closing"]) == ("open", True) and "options" not in body
+    _error(client.put(f"/api/v1/votes/{vote_id}/ballot", json={"choices": {}}, headers=owner),
            409, "vote_closed")
+    db.session.expire_all()
+    assert world.proposal.state.value == "voting"  # the read wrote nothing
+    run_jobs(app)
+    body = client.get(f"/api/v1/votes/{vote_id}/result", headers=owner).get_json()
+    assert body["state"] == "closed" and "options" in body
 
 
 def test_ids_and_pages_out_of_range_are_4xx_never_500(client: FlaskClient,

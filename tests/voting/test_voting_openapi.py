@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-#: (method, path) of the eight voting endpoints -> the 4xx statuses each declares
+#: (method, path) of the nine voting endpoints -> the 4xx statuses each declares
 OPERATIONS = {
     ("post", "/api/v1/proposals/{proposal_id}/votes"): {400, 401, 403, 404, 409, 415, 422},
     ("put", "/api/v1/votes/{vote_id}/ballot"): {400, 401, 403, 404, 409, 415, 422},
@@ -16,6 +16,7 @@ OPERATIONS = {
     ("post", "/api/v1/votes/{vote_id}/conflicts/{conflict_id}/resolve"):
         {400, 401, 403, 404, 409, 415, 422},
     ("post", "/api/v1/votes/{vote_id}/close"): {400, 401, 403, 404, 409, 415, 422},
+    ("post", "/api/v1/votes/{vote_id}/extend"): {400, 401, 403, 404, 409, 415, 422},
     ("get", "/api/v1/votes/{vote_id}/result"): {401, 404, 422},
     ("get", "/api/v1/votes/{vote_id}/receipts/{code}"): {401, 404},
     ("get", "/api/v1/votes/{vote_id}/ballots"): {401, 403, 404, 422},
@@ -88,9 +89,12 @@ def test_requests_state_every_constraint(spec: dict[str, Any]) -> None:
     ballot = _schema(spec, "Ballot")
     assert ballot["required"] == ["choices"]
     choices = ballot["properties"]["choices"]
-    assert choices["type"] == "object"
     assert "nullable" not in choices  # choices: null is refused
     assert len(choices["anyOf"]) == 3  # one shape per voting method
+    assert [shape["type"] for shape in choices["anyOf"]] == ["object"] * 3
+    assert "type" not in choices  # beside anyOf it would hide the null of paper/listed choices
+    listed = _schema(spec, "ListedBallot")["properties"]["choices"]["anyOf"]
+    assert listed[-1] == {"type": "object", "enum": [None], "nullable": True}  # totals only
     on_behalf = ballot["properties"]["on_behalf_of"]
     assert (on_behalf["minLength"], on_behalf["maxLength"]) == (1, 64)
     assert on_behalf["pattern"] == "^[^\\x00]*$"  # no NUL bytes

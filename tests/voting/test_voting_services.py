@@ -17,7 +17,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.register.models import Community
 from proposals.models import ProposalState
-from tests.voting.voting_helpers import World, build_world, make_proposal, open_for
+from tests.voting.voting_helpers import World, build_world, make_proposal, open_for, run_jobs
 from voting.models import Ballot, BallotChoice, BallotRevision, Vote, VoteElector, VoteState
 from voting.services import (
     VotingError,
@@ -156,16 +156,20 @@ def test_closed_vote_refuses_ballots_and_moves_the_proposal(world: World) -> Non
     assert again.value.code == "vote_closed"
 
 
-def test_a_due_vote_is_closed_on_read_and_by_the_command(world: World,
-                                                         clock: Traveller) -> None:
+def test_a_due_vote_is_refused_and_read_without_writing_then_closed_by_the_job(
+        world: World, app: Flask, clock: Traveller) -> None:
     vote = open_for(world, hours=1)
     clock.shift(timedelta(hours=2))
     with pytest.raises(VotingError) as due:
         cast_ballot(vote, world.owner1, {})  # due: refused even before it is closed
     assert (due.value.status, due.value.code) == (409, "vote_closed")
-    assert get_vote(vote.id).state == VoteState.CLOSED
-    assert vote.closed_by_id is None and vote.closed_at == vote.closes_at
-    db.session.commit()
+    assert get_vote(vote.id).state == VoteState.OPEN and vote.closing  # a read never closes
+    vote_id = vote.id
+    run_jobs(app)
+    closed = db.session.get_one(Vote, vote_id)
+    assert (closed.state, closed.closed_by_id, closed.closed_at) == (
+        VoteState.CLOSED, None, closed.closes_at)
+    assert not closed.closing
     assert close_due_votes() == []
 
 

@@ -6,9 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import Flask, g
+
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.jobs import drain
 from app.register.models import Community
 from proposals.models import Proposal, ProposalOption, ProposalState
 from voting.models import Vote
@@ -72,3 +75,14 @@ def open_for(world: World, method: str = "approve_each", hours: int = 24) -> Vot
 
 
 PDF = b"%PDF-1.4\n% signed mandate\n"
+
+
+def run_jobs(app: Flask) -> int:
+    """Run every due job (`flask jobs drain`: closing due votes among them) with the test's
+    session out of the way, then read afresh."""
+    db.session.commit()
+    db.session.remove()
+    g.pop("_login_user", None)  # the test's app context outlives its requests: drop their user
+    ran = drain(app)
+    db.session.remove()
+    return ran

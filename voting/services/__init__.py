@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from voting.services.ballots import ballot_status, cast_ballot, check_receipt
 from voting.services.common import VotingError, is_open
+from voting.services.extend import (
+    extend_vote,
+    update_vote_settings,
+    vote_extensions,
+    window_bounds,
+)
 from voting.services.paper import enter_paper_ballot, list_conflicts, resolve_conflict
 from voting.services.proxies import create_mandate, mandates_held, revoke_mandate
 from voting.services.results import (
@@ -15,7 +21,7 @@ from voting.services.results import (
     result_payload,
     vote_result,
 )
-from voting.services.votes import close_due_votes, close_if_due, close_vote, get_vote, open_vote
+from voting.services.votes import close_due_votes, close_vote, get_vote, open_vote
 
 __all__ = [
     "BallotPage",
@@ -26,11 +32,11 @@ __all__ = [
     "cast_ballot",
     "check_receipt",
     "close_due_votes",
-    "close_if_due",
     "close_vote",
     "create_mandate",
     "enter_paper_ballot",
     "export_ballots_csv",
+    "extend_vote",
     "get_vote",
     "is_open",
     "list_conflicts",
@@ -40,5 +46,8 @@ __all__ = [
     "result_from_aggregates",
     "result_payload",
     "revoke_mandate",
+    "update_vote_settings",
+    "vote_extensions",
     "vote_result",
+    "window_bounds",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import select
@@ -42,8 +43,11 @@ def new_receipt() -> str:
 
 def normalize_receipt(code: str) -> str | None:
     """A typed receipt code as stored ("ABCD-EFGH-JKLM"), ignoring case, spaces and dashes;
-    None when it cannot be one."""
-    raw = re.sub(r"[\s\-‐‑–—－]", "", code).upper()
+    None when it cannot be one. The one normaliser of the receipt page and the API.
+
+    Full-width letters, digits, spaces and dashes (typed with a Chinese input method) count as
+    their ASCII forms (NFKC)."""
+    raw = re.sub(r"[\s\-‐‑‒–—―－_]", "", unicodedata.normalize("NFKC", code)).upper()
     if len(raw) != 12 or any(ch not in RECEIPT_ALPHABET for ch in raw):
         return None
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"

@@ -76,3 +76,13 @@ def mandate_in(community: Community, mandate_id: int) -> ProxyMandate | None:
     if mandate is None or mandate.community_id != community.id:
         return None
     return mandate
+
+
+def owner_names(community: Community, owner_ids: list[int]) -> dict[int, str]:
+    """The registered names of these owners ("张三、李四" for co-owners), one query; what a
+    proxy holder sees of their mandators (the holder was given the mandate by name)."""
+    if not owner_ids:
+        return {}
+    rows = db.session.execute(select(Owner).where(Owner.community_id == community.id,
+                                                  Owner.id.in_(owner_ids))).scalars()
+    return {owner.id: "、".join(owner.name_list) for owner in rows}

@@ -192,7 +192,8 @@ def result_payload(vote: Vote, *, lang: str = "zh") -> dict[str, Any]:
     data: dict[str, Any]
     if vote.state == VoteState.OPEN:
         turnout = turnout_of(vote)
-        data = {"state": "open", "electorate": turnout.electorate.to_dict(),
+        data = {"state": "open", "closing": vote.closing,
+                "electorate": turnout.electorate.to_dict(),
                 "participation": {**turnout.participation.to_dict(),
                                   "quorum_met": turnout.quorum_met}}
     else:

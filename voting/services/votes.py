@@ -141,20 +141,9 @@ def close_vote(vote: Vote, actor: User | None) -> Vote:
     return vote
 
 
-def close_if_due(vote: Vote) -> bool:
-    """Close a vote whose closes_at has passed (reads call this); True when it closed it."""
-    if vote.state != VoteState.OPEN or vote.closes_at > utcnow():
-        return False
-    db.session.execute(select(Vote).where(Vote.id == vote.id).with_for_update()
-                       .execution_options(populate_existing=True))
-    if vote.state != VoteState.OPEN:  # another request closed it meanwhile
-        return False
-    close_vote(vote, None)
-    return True
-
-
 def close_due_votes() -> list[Vote]:
-    """Close every open vote whose closes_at has passed (`flask votes close-due`)."""
+    """Close every open vote whose closes_at has passed (the periodic job
+    `notifications.close_due_votes` of `flask jobs drain`, and `flask votes close-due`)."""
     due = db.session.execute(
         select(Vote).where(Vote.state == VoteState.OPEN, Vote.closes_at <= utcnow())
         .order_by(Vote.id).with_for_update()
@@ -165,8 +154,5 @@ def close_due_votes() -> list[Vote]:
 
 
 def get_vote(vote_id: int) -> Vote | None:
-    """A vote by id, closed first if it is due."""
-    vote = db.session.get(Vote, vote_id)
-    if vote is not None:
-        close_if_due(vote)
-    return vote
+    """A vote by id (a read: a due vote is closed by the periodic job, not here)."""
+    return db.session.get(Vote, vote_id)
