@@ -14,7 +14,7 @@ from app.extensions import db
 from app.register.models import Community
 from proposals import discussion
 from tests.factories import count_queries, login
-from tests.turnout.helpers import agree_all, build_town
+from tests.turnout.helpers import REGISTER, agree_all, build_town
 from voting.services import (
     cast_ballot,
     close_vote,
@@ -85,3 +85,19 @@ def test_the_desk_costs_the_same_queries_with_more_votes(
         page = client.get(url).get_data(as_text=True)
     assert page.count("表决进行中") == 4
     assert len(one) == len(four)
+
+
+def test_the_desk_shows_claims_to_confirm(client: FlaskClient,
+                                          make_community: Callable[..., Community],
+                                          make_user: Callable[..., User]) -> None:
+    from app.accounts.claims import find_owners, issue_claim_codes, redeem_claim_code
+
+    town = build_town(make_community, make_user, register=REGISTER + (
+        "2栋,2-0201,90,registry,residence,delivered,c1,丙一,13800000031\n"))
+    owner = find_owners(town.community, ["c1"])
+    issued = issue_claim_codes(town.community, owner, town.committee)
+    redeem_claim_code(issued[0].code, "bingyi", "a-long-pass-phrase-2030")
+    db.session.commit()
+    login(client, town.committee.username)
+    home = client.get(f"/c/{town.community.slug}/").get_data(as_text=True)
+    assert "待确认的业主认领" in home and f"/c/{town.community.slug}/register/claims" in home
