@@ -367,10 +367,26 @@ def log_visit(vote: Vote, actor: User, building_id: int, elector_id: int, outcom
                   visited_at=utcnow())
     db.session.add(visit)
     db.session.flush()
+    if kind == VisitOutcome.PAPER_HANDED_OUT:
+        _log_hand_out(vote, actor, elector_id)
     record_event("turnout.visit", actor=actor, community_id=vote.community_id,
                  target=f"vote:{vote.id}",
                  details={"elector_id": elector_id, "outcome": kind.value})
     return visit
+
+
+def _log_hand_out(vote: Vote, actor: User, elector_id: int) -> None:
+    """A paper ballot handed out on a visit enters the vote's distribution log, when the owner
+    has a pre-assigned number not yet handed out (the volunteer handed it to the owner)."""
+    from voting.services.printing import number_of_elector, record_distribution
+
+    elector = db.session.get_one(VoteElector, elector_id)
+    number = number_of_elector(vote, elector)
+    if number is None or number.handed_out_at is not None:
+        return
+    owner = db.session.get_one(Owner, elector.owner_id)
+    record_distribution(actor, vote, number.ballot_no, received_by=owner.names or owner.owner_ref,
+                        handed_out_by=actor.name or actor.username)
 
 
 def visits_by_elector(vote: Vote, building_id: int) -> dict[int, list[Visit]]:

@@ -97,6 +97,29 @@ def test_a_volunteer_logs_a_visit_shown_with_who_and_when(client: FlaskClient, t
     assert other.status_code == 302 and db.session.execute(select(Visit)).scalar_one()
 
 
+def test_a_paper_ballot_handed_out_on_a_visit_enters_the_distribution_log(
+        client: FlaskClient, town: Town, helper: User) -> None:
+    from voting.models import PaperNumber
+    from voting.services.printing import assign_ballot_numbers
+
+    assign_ballot_numbers(town.committee, town.vote)
+    db.session.commit()
+    login(client, helper.username)
+    page = client.get(_building_url(town, "2栋")).get_data(as_text=True)
+    elector = int(page.split('name="elector" value="')[1].split('"')[0])
+    client.post(_building_url(town, "2栋", "/visits"),
+                data={"elector": elector, "outcome": "not_home"})
+    number = db.session.execute(select(PaperNumber).where(
+        PaperNumber.elector_id == elector)).scalar_one()
+    assert number.handed_out_at is None  # not at home: nothing handed out
+    client.post(_building_url(town, "2栋", "/visits"),
+                data={"elector": elector, "outcome": "paper_handed_out"})
+    db.session.refresh(number)
+    assert number.handed_out_at is not None
+    assert (number.received_by, number.handed_out_by) == ("乙二", helper.name or helper.username)
+    assert number.recorded_by_id == helper.id
+
+
 def test_the_door_to_door_sheet_is_a_pdf(client: FlaskClient, town: Town) -> None:
     login(client, town.committee.username)
     response = client.get(_building_url(town, "1栋", "/sheet.pdf"))
