@@ -5,7 +5,6 @@ the turnout on the dashboard moves — in Chinese on a phone-sized screen and in
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from app.extensions import db
 from app.i18n import utc_to_local
 from app.register.models import Community
 from tests.browser.conftest import browser_login, screenshot
+from tests.pdf import pdf_text
 from tests.turnout.helpers import agree_all, build_town
 from tests.voting.voting_helpers import run_jobs
 from turnout.services import assign_volunteer
@@ -39,11 +39,6 @@ WORDS = {
            "before": "3 more people and 173.34 m² needed",
            "after": "2 more people and 23.34 m² needed", "saved": "was entered and counts"},
 }
-
-
-def _pdf_text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, check=True,
-                          capture_output=True).stdout.decode()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -80,7 +75,7 @@ def test_the_turnout_drive(lang: str, browser: Browser, live_server: str, app: F
         sheet_link = committee.get_by_role("link", name=words["sheet"])
         sheet = committee.request.get(live_server + (sheet_link.get_attribute("href") or ""))
         assert sheet.ok and sheet.headers["content-type"] == "application/pdf"
-        assert "乙二" in _pdf_text(sheet.body()) and "2-0102" in _pdf_text(sheet.body())
+        assert "乙二" in pdf_text(sheet.body()) and "2-0102" in pdf_text(sheet.body())
 
         # and 2栋's pre-filled ballots, prepared by the worker
         committee.goto(f"{base}/printing")
@@ -97,7 +92,7 @@ def test_the_turnout_drive(lang: str, browser: Browser, live_server: str, app: F
 
         with app.app_context():
             paper = ballot_sheets(db.session.get_one(Vote, vote_id), "2栋")[0]
-        assert paper.ballot_no in _pdf_text(batch.body())
+        assert paper.ballot_no in pdf_text(batch.body())
 
         # the building's volunteer logs a visit: a paper ballot handed out
         browser_login(volunteer, live_server, volunteer_name)

@@ -5,7 +5,6 @@ shows it on its page and PDF, and is offered to `flask audit verify` through
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from meetings import result_notices
 from meetings.errors import MeetingError
 from meetings.models import Minutes, ResultNotice
 from tests.meetings.helpers import build, closed_vote
+from tests.pdf import pdf_text
 
 
 @pytest.fixture
@@ -99,11 +99,7 @@ def _head(app: Flask, model: type[ResultNotice] | type[Minutes], ident: int) -> 
 
 
 def _pdf_text(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "record.pdf"
-    path.write_bytes(data)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True).stdout.decode("utf-8")
-    return "".join(text.split())  # a long hash may wrap
+    return "".join(pdf_text(data).split())  # a long hash may wrap
 
 
 def test_the_head_is_shown_on_pages_and_pdfs(app: Flask, client: FlaskClient,

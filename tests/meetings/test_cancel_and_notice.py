@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from meetings.errors import MeetingError
 from meetings.models import Meeting, MeetingState
 from tests.factories import login
 from tests.meetings.helpers import World, at, build
+from tests.pdf import pdf_text
 
 MakeCommunity = Callable[..., Community]
 MakeUser = Callable[..., User]
@@ -139,10 +139,7 @@ def test_notice_pdf_has_chinese_title_and_date(client: FlaskClient, noticed: dic
     response = client.get(f"/c/spj/meetings/{noticed['id']}/notice.pdf")
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(response.data)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True).stdout.decode("utf-8")
+    text = pdf_text(response.data)
     for expected in ("2037年第一次业主大会", "会议通知", "2037年03月20日"):
         assert expected in text, expected
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from meetings.errors import MeetingError
 from meetings.models import ResultNotice
 from tests.factories import login
 from tests.meetings.helpers import build, closed_vote
+from tests.pdf import pdf_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MakeCommunity = Callable[..., Community]
@@ -137,10 +137,7 @@ def test_notice_hash_and_one_per_vote(client: FlaskClient, published: dict[str, 
 
 
 def _pdf_text(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "out.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True).stdout.decode("utf-8")
+    return pdf_text(data)
 
 
 def test_notice_pdf_text_has_chinese_title_and_counts(client: FlaskClient,

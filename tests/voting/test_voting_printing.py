@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from tests.factories import count_queries
+from tests.pdf import pdf_text
 from tests.voting import pages_support as support
 from tests.voting.pages_support import AsUser
 from tests.voting.voting_helpers import World, open_for, run_jobs
@@ -54,8 +55,7 @@ def test_every_elector_gets_one_unique_number_once(world: World) -> None:
 def _pdf_text(data: bytes, tmp_path: Path) -> tuple[str, int]:
     path = tmp_path / "ballots.pdf"
     path.write_bytes(data)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = pdf_text(data)
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
                           text=True).stdout
     pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
