@@ -118,12 +118,15 @@ def _check_sign_in(client: FlaskClient) -> None:
     login(client, "spj-owner", DEMO_PASSWORD)
     home = client.get("/c/shangpinju/")
     assert home.status_code == 200 and "尚品居" in home.get_data(as_text=True)
-    assert client.get("/c/tianyuancheng/").status_code == 403
+    other = client.get("/c/tianyuancheng/")  # another community: its public home only
+    assert other.status_code == 200 and "议题讨论和表决仅对本小区业主开放" in other.get_data(as_text=True)
+    assert "业主人数" not in other.get_data(as_text=True)  # no register summary for outsiders
     client.post("/logout")
     login(client, "chen-lixin", DEMO_PASSWORD)
     assert client.get("/c/shangpinju/").status_code == 200
     assert "天元城" in client.get("/c/tianyuancheng/").get_data(as_text=True)
-    assert client.get("/c/jinanxiaozhu/").status_code == 403
+    assert "业主人数" in client.get("/c/tianyuancheng/").get_data(as_text=True)  # a member there
+    assert "业主人数" not in client.get("/c/jinanxiaozhu/").get_data(as_text=True)  # not there
 
 
 def _check_stories(output: str) -> None:
