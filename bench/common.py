@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,8 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event
+
 if TYPE_CHECKING:
     from flask import Flask
+    from flask.testing import FlaskClient
+    from sqlalchemy import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results" / "latest.json"
@@ -43,6 +48,33 @@ def percentile(samples: Sequence[float], q: float) -> float:
     ordered = sorted(samples)
     rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
     return ordered[rank - 1]
+
+
+def time_get(client: FlaskClient, url: str, headers: dict[str, str], engine: Engine,
+             rounds: int) -> dict[str, float | int]:
+    """p50/p95/p99/max milliseconds of GET url over the rounds (after a warm-up), and the SQL
+    statements of one request."""
+    count = 0
+
+    def listener(*args: object) -> None:
+        nonlocal count
+        count += 1
+
+    client.get(url, headers=headers)  # warm-up: first-use loads are not the page's queries
+    event.listen(engine, "before_cursor_execute", listener)
+    response = client.get(url, headers=headers)
+    event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, (url, response.status_code)
+    samples = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        response = client.get(url, headers=headers)
+        samples.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return {"p50_ms": round(statistics.median(samples), 2),
+            "p95_ms": round(percentile(samples, 95), 2),
+            "p99_ms": round(percentile(samples, 99), 2), "max_ms": round(max(samples), 2),
+            "queries": count}
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

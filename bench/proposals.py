@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
-from bench.common import percentile, table
+from bench.common import table, time_get
 
 if TYPE_CHECKING:
     from flask import Flask
-    from flask.testing import FlaskClient
-    from sqlalchemy import Engine
 
 COMMENTS = 2000
 ROUNDS = 50
@@ -71,31 +67,6 @@ def _seed(app: Flask) -> tuple[int, str]:
         return proposal.id, token
 
 
-def _time(client: FlaskClient, url: str, headers: dict[str, str], engine: Engine,
-          rounds: int) -> dict[str, float | int]:
-    """p50/p99/max milliseconds over the rounds (after a warm-up), and one request's queries."""
-    count = 0
-
-    def listener(*args: object) -> None:
-        nonlocal count
-        count += 1
-
-    client.get(url, headers=headers)  # warm-up: first-use loads are not the page's queries
-    event.listen(engine, "before_cursor_execute", listener)
-    response = client.get(url, headers=headers)
-    event.remove(engine, "before_cursor_execute", listener)
-    assert response.status_code == 200, (url, response.status_code)
-    samples = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        response = client.get(url, headers=headers)
-        samples.append((time.perf_counter() - began) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return {"p50_ms": round(statistics.median(samples), 2),
-            "p99_ms": round(percentile(samples, 99), 2), "max_ms": round(max(samples), 2),
-            "queries": count}
-
-
 def run_backend(backend: str, url: str, rounds: int = ROUNDS) -> dict[str, dict]:
     """Seed 2,000 comments on the database and time the pages and the API, in-process."""
     from app.extensions import db
@@ -123,7 +94,7 @@ def run_backend(backend: str, url: str, rounds: int = ROUNDS) -> dict[str, dict]
                 (f"  ... ?page={API_PAGES // 2} (middle)", f"{api}?page={API_PAGES // 2}", bearer),
                 (f"  ... ?page={API_PAGES} (last)", f"{api}?page={API_PAGES}", bearer),
             ):
-                figures[label.strip()] = _time(client, url_, headers, engine, rounds)
+                figures[label.strip()] = time_get(client, url_, headers, engine, rounds)
             log(f"  {len(figures)} requests timed, {rounds} rounds each")
             db.session.remove()
             engine.dispose()

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import random
 import secrets
-import statistics
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
-from bench.common import percentile, table
+from bench.common import table, time_get
 
 if TYPE_CHECKING:
     from flask import Flask
-    from flask.testing import FlaskClient
-    from sqlalchemy import Engine
 
 ROUNDS = 30
 SHARE_VOTED = 0.45
@@ -82,31 +79,6 @@ def _seed(app: Flask, log: Any) -> dict[str, Any]:
     return result
 
 
-def _time(client: FlaskClient, url: str, headers: dict[str, str], engine: Engine,
-          rounds: int) -> dict[str, float | int]:
-    """p50/p95/max milliseconds over the rounds (after a warm-up), and one request's queries."""
-    count = 0
-
-    def listener(*args: object) -> None:
-        nonlocal count
-        count += 1
-
-    client.get(url, headers=headers)
-    event.listen(engine, "before_cursor_execute", listener)
-    response = client.get(url, headers=headers)
-    event.remove(engine, "before_cursor_execute", listener)
-    assert response.status_code == 200, (url, response.status_code)
-    samples = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        response = client.get(url, headers=headers)
-        samples.append((time.perf_counter() - began) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return {"p50_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(percentile(samples, 95), 2), "max_ms": round(max(samples), 2),
-            "queries": count}
-
-
 def run_backend(backend: str, url: str, rounds: int = ROUNDS) -> dict[str, Any]:
     """Seed and time the turnout pages and API in-process."""
     from app.extensions import db
@@ -129,7 +101,7 @@ def run_backend(backend: str, url: str, rounds: int = ROUNDS) -> dict[str, Any]:
                 ("GET /api/v1/votes/{id}/turnout", f"/api/v1/votes/{seeded['vote_id']}/turnout",
                  {"Authorization": f"Bearer {seeded['token']}"}),
             ):
-                figures[label] = _time(client, path, headers, engine, rounds)
+                figures[label] = time_get(client, path, headers, engine, rounds)
             db.session.remove()
             engine.dispose()
     return {"figures": figures, "units": seeded["units"], "headcount": seeded["headcount"],

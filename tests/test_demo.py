@@ -119,8 +119,9 @@ def _check_sign_in(client: FlaskClient) -> None:
     home = client.get("/c/shangpinju/")
     assert home.status_code == 200 and "尚品居" in home.get_data(as_text=True)
     other = client.get("/c/tianyuancheng/")  # another community: its public home only
-    assert other.status_code == 200 and "议题讨论和表决仅对本小区业主开放" in other.get_data(as_text=True)
-    assert "业主人数" not in other.get_data(as_text=True)  # no register summary for outsiders
+    page = other.get_data(as_text=True)
+    assert other.status_code == 200 and "议题讨论和表决仅对本小区业主开放" in page
+    assert "业主人数" not in page  # no register summary for outsiders
     client.post("/logout")
     login(client, "chen-lixin", DEMO_PASSWORD)
     assert client.get("/c/shangpinju/").status_code == 200
