@@ -51,22 +51,9 @@ from voting.charts import progress_bar
 from voting.counting import Tally
 from voting.models import Vote, VoteState
 from voting.services.pages import member_by_username
+from voting.views_base import admitted, load_vote
 
 bp = Blueprint("turnout", __name__)
-
-
-def load_vote(slug: str, vote_id: int) -> tuple[Community, Membership | None, Vote]:
-    """The community, the caller's membership and the vote (404 unless it is the community's)."""
-    community = get_community_or_404(slug)
-    vote = get_in_community_or_404(Vote, vote_id, community)
-    return community, current_member(community), vote
-
-
-def admitted(member: Membership | None) -> Membership:
-    """A membership a permission check let through."""
-    if member is None:
-        abort(403)
-    return member
 
 
 def missing_words(headcount: int, area: Any) -> str:
