@@ -45,7 +45,7 @@ def test_every_elector_gets_one_unique_number_once(world: World) -> None:
     assert len(set(numbers.values())) == 4
     assert all(n.startswith(f"{vote.id}-") for n in numbers.values())
     buildings = dict(db.session.execute(
-        select(PaperNumber.ballot_no, PaperNumber.building)).tuples().all())
+        select(PaperNumber.ballot_no, PaperNumber.building)).all())
     assert buildings[numbers["o1"]] == "1栋" and buildings[numbers["developer"]] == "2栋"
     sheets = ballot_sheets(vote, "1栋")
     assert [(s.owner_ref, s.names, str(s.area_m2)) for s in sheets] == [
