@@ -392,7 +392,8 @@ def _require(allowed: bool) -> None:
 @refusals(**BODY_REFUSALS, s403="forbidden (not the committee)",
           s404="not_found (no such proposal, or not a member of its community)",
           s409="invalid_state, vote_exists, or a pre-open check (e.g. notice_period)",
-          s422="validation_error, invalid_closes_at, no_options, empty_electorate, ...")
+          s422="validation_error, invalid_closes_at, window_too_short, window_too_long (outside "
+               "the window the committee saved), no_options, empty_electorate, ...")
 @transactional
 def create_vote(body: dict[str, Any], proposal_id: int) -> dict[str, Any]:
     """Open the proposal's vote: freezes the electorate, moves the proposal to voting."""

@@ -274,6 +274,8 @@ class VoteSettingsForm(FlaskForm):
         InputRequired(message=_l("请填写天数")), NumberRange(min=1, max=365)])
     max_days = IntegerField(_l("表决期最长天数（延期不能超过）"), validators=[
         InputRequired(message=_l("请填写天数")), NumberRange(min=1, max=365)])
+    at_opening = BooleanField(
+        _l("开始表决时也须在此范围内：截止时间距开始不少于最短天数、不超过最长天数"))
     double_entry = BooleanField(_l("纸质票双人录入：两位不同的业委会成员录入一致后才计入"))
 
 

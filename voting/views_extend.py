@@ -64,10 +64,12 @@ def settings(slug: str) -> ResponseReturnValue:
         low, high = window_bounds(community)
         form.min_days.data, form.max_days.data = low, high
         form.double_entry.data = bool(community.paper_double_entry)
+        form.at_opening.data = bool(community.vote_window_at_opening)
     elif form.validate_on_submit():
         outcome = perform(lambda: update_vote_settings(
             user, community, form.min_days.data, form.max_days.data,
-            bool(form.double_entry.data)), form=form, done=_("表决设置已保存"))
+            bool(form.double_entry.data), bool(form.at_opening.data)),
+            form=form, done=_("表决设置已保存"))
         if outcome.ok:
             return redirect(url_for("voting.settings", slug=slug))
     status = 400 if request.method == "POST" else 200

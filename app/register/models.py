@@ -85,6 +85,10 @@ class Community(Model):
     #: extension may not take a vote past the maximum
     vote_window_min_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     vote_window_max_days: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    #: the bounds hold at opening too (the committee's choice on the voting settings page);
+    #: when off, only extensions are bounded (by the maximum)
+    vote_window_at_opening: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                         server_default="0")
     #: a paper ballot counts only once two different committee members entered the same choices
     paper_double_entry: Mapped[bool] = mapped_column(Boolean, default=False,
                                                      server_default="0")

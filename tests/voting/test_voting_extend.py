@@ -21,7 +21,8 @@ from tests.voting.pages_support import AsUser
 from tests.voting.test_voting_api import _error, headers
 from tests.voting.voting_helpers import World, open_for, run_jobs
 from voting.models import Vote, VoteExtension
-from voting.services import VotingError, close_vote, extend_vote
+from voting.services import VotingError, close_vote, extend_vote, open_vote
+from voting.services.extend import update_vote_settings
 
 as_user, html = support.as_user, support.html
 fresh_request_globals = support.fresh_request_globals
@@ -148,11 +149,64 @@ def test_settings_page_sets_the_window(world: World, as_user: AsUser) -> None:
     bad = committee.post(f"/c/{slug}/vote-settings", data={"min_days": "10", "max_days": "5"})
     assert bad.status_code == 400
     ok = committee.post(f"/c/{slug}/vote-settings",
-                        data={"min_days": "7", "max_days": "90", "double_entry": "y"})
+                        data={"min_days": "7", "max_days": "90", "double_entry": "y",
+                              "at_opening": "y"})
     assert ok.status_code == 302
     db.session.expire_all()
     community = world.community
     db.session.refresh(community)
     assert (community.vote_window_min_days, community.vote_window_max_days,
-            community.paper_double_entry) == (7, 90, True)
+            community.paper_double_entry, community.vote_window_at_opening) == (7, 90, True, True)
     assert as_user("owner1").get(f"/c/{slug}/vote-settings").status_code == 403
+
+
+def _open_at(world: World, length: timedelta, clock: time_machine.Traveller) -> Vote:
+    """Open the world's vote with a window of exactly `length` (the clock stands still)."""
+    clock.move_to(utcnow())
+    return open_vote(world.proposal, world.committee, "approve_each", utcnow() + length)
+
+
+def test_opening_is_free_unless_the_committee_chose_bounds_there(
+        world: World, clock: time_machine.Traveller) -> None:
+    update_vote_settings(world.committee, world.community, 7, 30, False)
+    assert _open_at(world, timedelta(hours=2), clock).state.value == "open"
+
+
+@pytest.mark.parametrize(("length", "code"), [
+    (timedelta(days=7) - timedelta(minutes=1), "window_too_short"),
+    (timedelta(days=7), None),
+    (timedelta(days=30), None),
+    (timedelta(days=30, minutes=1), "window_too_long"),
+])
+def test_saved_bounds_hold_at_opening(world: World, clock: time_machine.Traveller,
+                                      length: timedelta, code: str | None) -> None:
+    update_vote_settings(world.committee, world.community, 7, 30, False, at_opening=True)
+    if code is None:
+        assert _open_at(world, length, clock).closes_at - utcnow() == length
+        return
+    with pytest.raises(VotingError) as error:
+        _open_at(world, length, clock)
+    assert (error.value.status, error.value.code, error.value.field) == (422, code, "closes_at")
+    assert db.session.execute(select(Vote.id)).first() is None
+
+
+def test_saved_bounds_answer_the_api_and_the_page(world: World, client: FlaskClient,
+                                                 as_user: AsUser) -> None:
+    update_vote_settings(world.committee, world.community, 5, 60, False, at_opening=True)
+    db.session.commit()
+    url = f"/api/v1/proposals/{world.proposal.id}/votes"
+    committee = headers(client, "committee")
+    for days, code in ((2, "window_too_short"), (61, "window_too_long")):
+        closes = (utcnow() + timedelta(days=days)).isoformat()
+        _error(client.post(url, json={"method": "approve_each", "closes_at": closes},
+                           headers=committee), 422, code)
+    slug, proposal_id = world.community.slug, world.proposal.id
+    page = as_user("committee")
+    form = html(page.get(f"/c/{slug}/proposals/{proposal_id}/vote/new"))
+    assert "本小区规定表决期自开始起 5 至 60 日" in form
+    closes = utc_to_local(utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    refused = page.post(f"/c/{slug}/proposals/{proposal_id}/vote/new",
+                        data={"method": "approve_each", "closes_at": closes})
+    assert refused.status_code == 400
+    assert "表决期自开始起至少 5 日" in html(refused)
+    assert db.session.execute(select(Vote.id)).first() is None

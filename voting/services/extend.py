@@ -27,6 +27,32 @@ def window_bounds(community: Community) -> tuple[int, int]:
     return low, high
 
 
+def window_is_set(community: Community) -> bool:
+    """Whether the committee chose to have the window's bounds hold at opening too."""
+    return bool(community.vote_window_at_opening)
+
+
+def check_opening_window(community: Community, opened_at: datetime,
+                         closes_at: datetime) -> None:
+    """Refuse an opening whose window lies outside the bounds the committee has saved.
+
+    Unless the committee chose so there is no bound at opening (the law sets none); the
+    maximum still bounds extensions.
+    """
+    if not window_is_set(community):
+        return
+    low, high = window_bounds(community)
+    length = closes_at - opened_at
+    if length < timedelta(days=low):
+        raise VotingError("window_too_short",
+                          N_("表决期自开始起至少 %(days)s 日（本小区设置）"),
+                          status=422, field="closes_at", days=low)
+    if length > timedelta(days=high):
+        raise VotingError("window_too_long",
+                          N_("表决期自开始起总计不能超过 %(days)s 日（本小区设置）"),
+                          status=422, field="closes_at", days=high)
+
+
 def extend_vote(actor: User, vote: Vote, closes_at: datetime, reason: str) -> VoteExtension:
     """Move an open vote's close later (the committee), with the reason published.
 
@@ -81,21 +107,23 @@ def vote_extensions(vote: Vote) -> list[VoteExtension]:
 
 
 def update_vote_settings(actor: User, community: Community, min_days: int, max_days: int,
-                         double_entry: bool) -> Community:
+                         double_entry: bool, at_opening: bool = False) -> Community:
     """The community's voting settings: the window's bounds and double paper entry."""
     if min_days < 1 or max_days < min_days or max_days > 365:
         raise VotingError("invalid_window", N_("表决期天数应满足 1 ≤ 最短 ≤ 最长 ≤ 365"),
                           status=422, field="max_days")
     before = {"vote_window_min_days": community.vote_window_min_days,
               "vote_window_max_days": community.vote_window_max_days,
-              "paper_double_entry": community.paper_double_entry}
+              "paper_double_entry": community.paper_double_entry,
+              "vote_window_at_opening": community.vote_window_at_opening}
     community.vote_window_min_days = min_days
     community.vote_window_max_days = max_days
     community.paper_double_entry = double_entry
+    community.vote_window_at_opening = at_opening
     record_event("community.vote_settings", actor=actor, community_id=community.id,
                  target=f"community:{community.id}",
                  details={"before": before, "after": {
                      "vote_window_min_days": min_days, "vote_window_max_days": max_days,
-                     "paper_double_entry": double_entry}})
+                     "paper_double_entry": double_entry, "vote_window_at_opening": at_opening}})
     db.session.flush()
     return community

@@ -24,6 +24,7 @@ from proposals.services import transition_proposal
 from voting.counting import BallotError, get_method
 from voting.models import BallotConflict, Vote, VoteElector, VoteState
 from voting.services.common import VotingError, refused
+from voting.services.extend import check_opening_window
 
 
 def _run_open_checks(proposal: Proposal, closes_at: datetime) -> None:
@@ -59,6 +60,7 @@ def open_vote(proposal: Proposal, actor: User, method: str, closes_at: datetime,
     if closes_at <= opened_at:
         raise VotingError("invalid_closes_at", N_("截止时间必须晚于现在"), status=422,
                           field="closes_at")
+    check_opening_window(proposal.community, opened_at, closes_at)
     option_ids = [o.id for o in proposal.options]
     try:
         voting_method.check_opening(len(option_ids))
