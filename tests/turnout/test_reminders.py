@@ -11,12 +11,15 @@ import time_machine
 from flask import Flask
 from sqlalchemy import select
 
+from app.accounts.models import User
+from app.db import immediate_transactions
 from app.errors import DomainError
 from app.extensions import db
 from app.register.models import Building
 from notifications.models import Delivery, Notification, NotificationEvent
 from tests.notifications.conftest import Servers
 from tests.notifications.town import Town, agree, get_vote, open_town_vote, run_jobs
+from tests.threads import run_in_threads
 from turnout.models import TurnoutReminder
 from turnout.services import remind_building
 from voting.services import cast_ballot
@@ -92,3 +95,35 @@ def test_nobody_is_reminded_once_they_voted_before_the_worker_ran(
     assert town.users["u06"] not in _reminded()
     assert town.users["u07"] in _reminded()
     assert town.users["u01"] not in _reminded()  # 1栋
+
+
+def test_three_committee_members_at_once_send_one_reminder(
+        day: time_machine.Coordinates, nctx: Flask, town: Town, servers: Servers) -> None:
+    """The vote's row lock makes "once in 12 hours" hold under concurrency: of three requests
+    for the same building at the same moment exactly one is taken, the others are refused."""
+    vote_id = open_town_vote(town, hours=100)
+    building, actor_id = _building(town, "2栋"), town.users["weiyuan"]
+    db.session.commit()
+    db.session.remove()
+
+    def remind() -> str:
+        # as the remind button's POST runs it: a writing request takes SQLite's write lock
+        # up front (app.db.init_app); on PostgreSQL the vote's row lock serialises them
+        with nctx.app_context(), immediate_transactions():
+            try:
+                remind_building(get_vote(vote_id), db.session.get_one(User, actor_id), building)
+                db.session.commit()
+                return "sent"
+            except DomainError as error:
+                db.session.rollback()
+                return error.code
+            finally:
+                db.session.remove()
+
+    outcomes = run_in_threads([remind, remind, remind])
+    assert sorted(outcomes) == ["reminder_too_soon", "reminder_too_soon", "sent"]
+    assert len(db.session.execute(select(TurnoutReminder)).scalars().all()) == 1
+    run_jobs(nctx)
+    events = db.session.execute(select(NotificationEvent.id).where(
+        NotificationEvent.kind == "turnout_reminder")).scalars().all()
+    assert len(events) == 1
