@@ -1,5 +1,5 @@
 """Meetings' items on the committee desk: closed votes without a result notice, draft minutes
-waiting for signatures (two queries)."""
+waiting for signatures or ready to publish (four queries, whatever their number)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.models import Membership
+from app.accounts.models import Membership, Role
 from app.extensions import db
 from app.hooks import DeskItem
+from app.law import MeetingKind, more_than_half
 from app.register.models import Community
-from meetings.models import Minutes, MinutesState, ResultNotice
+from meetings.minutes import content_sha256
+from meetings.models import Meeting, Minutes, MinutesSignature, MinutesState, ResultNotice
 from proposals.models import Proposal
 from voting.models import Vote, VoteState
 
@@ -26,12 +28,41 @@ def desk_items(community: Community, member: Membership | None) -> list[DeskItem
     items = [DeskItem("result_notice", _("结果待公告：%(title)s", title=title),
                       url_for("voting.results", slug=community.slug, vote_id=vote_id))
              for vote_id, title in waiting]
+    items += _minutes_items(community)
+    return items
+
+
+def _minutes_items(community: Community) -> list[DeskItem]:
+    """Draft minutes: committee-meeting minutes with their signatures of the current text
+    against the committee (more than half needed to publish), the others ready to publish."""
     drafts = db.session.execute(
-        select(Minutes.id, Minutes.title).where(Minutes.community_id == community.id,
-                                                Minutes.state == MinutesState.DRAFT)
-        .order_by(Minutes.id))
-    items += [DeskItem("minutes", _("纪要待签字：%(title)s", title=title),
-                       url_for("meetings.minutes_edit", slug=community.slug,
-                               minutes_id=minutes_id))
-              for minutes_id, title in drafts]
+        select(Minutes.id, Minutes.title, Minutes.text, Meeting.kind)
+        .outerjoin(Meeting, Meeting.id == Minutes.meeting_id)
+        .where(Minutes.community_id == community.id, Minutes.state == MinutesState.DRAFT)
+        .order_by(Minutes.id)).all()
+    if not drafts:
+        return []
+    committee = set(db.session.execute(select(Membership.user_id).where(
+        Membership.community_id == community.id, Membership.role == Role.COMMITTEE)).scalars())
+    signed: dict[int, set[tuple[int, str]]] = {}
+    for minutes_id, user_id, sha in db.session.execute(
+            select(MinutesSignature.minutes_id, MinutesSignature.user_id,
+                   MinutesSignature.text_sha256)
+            .where(MinutesSignature.minutes_id.in_([d.id for d in drafts]))):
+        signed.setdefault(minutes_id, set()).add((user_id, sha))
+    items = []
+    for minutes_id, title, text, kind in drafts:
+        url = url_for("meetings.minutes_edit", slug=community.slug, minutes_id=minutes_id)
+        if kind != MeetingKind.COMMITTEE_MEETING:
+            items.append(DeskItem("minutes", _("纪要待发布：%(title)s", title=title), url))
+            continue
+        current = content_sha256(text)
+        count = len({user for user, sha in signed.get(minutes_id, set())
+                     if sha == current and user in committee})
+        words = (_("纪要可发布：%(title)s（已签 %(signed)s / %(total)s）", title=title,
+                   signed=count, total=len(committee))
+                 if more_than_half(count, len(committee)) else
+                 _("纪要待签字：%(title)s（已签 %(signed)s / %(total)s）", title=title,
+                   signed=count, total=len(committee)))
+        items.append(DeskItem("minutes", words, url))
     return items

@@ -208,3 +208,38 @@ def test_publishing_minutes_goes_through_a_confirmation_page(
     with client.application.app_context():
         assert db.session.get(Minutes, mid).state == MinutesState.PUBLISHED
     assert client.get(f"{base}/publish").status_code == 403  # published: nothing to confirm
+
+
+def test_the_desk_tells_minutes_waiting_for_signatures_from_minutes_ready_to_publish(
+        client: FlaskClient, make_community: MakeCommunity, make_user: MakeUser) -> None:
+    """Committee-meeting minutes: "待签字（已签 1 / 3）" until more than half of the committee
+    signed the current text, then "可发布"; an edit voids the signatures; other minutes need
+    none and wait only for publication."""
+    with client.application.test_request_context("/"):
+        world = build(make_community, make_user)  # three committee members
+        meeting = services.schedule_meeting(
+            world.community, kind="committee_meeting", title="业委会第5次会议",
+            place="物业办公室", starts_at=utcnow() + timedelta(days=1), actor=world.chair)
+        minutes = svc.draft_meeting_minutes(meeting, actor=world.chair)
+        svc.sign_minutes(minutes, actor=world.chair, role="committee")
+        closed_vote(world)
+        other = svc.draft_proposal_minutes(world.proposal, actor=world.chair)
+        db.session.commit()
+        mid, title, other_title = minutes.id, minutes.title, other.title
+    login(client, "spj-chair")
+
+    def desk() -> str:
+        return client.get("/c/spj/").get_data(as_text=True)
+
+    assert f"纪要待签字：{title}（已签 1 / 3）" in desk()
+    assert f"纪要待发布：{other_title}" in desk()
+    with client.application.test_request_context("/"):
+        minutes = db.session.get_one(Minutes, mid)
+        svc.sign_minutes(minutes, actor=world.member2, role="committee")
+        db.session.commit()
+    assert f"纪要可发布：{title}（已签 2 / 3）" in desk()
+    with client.application.test_request_context("/"):
+        minutes = db.session.get_one(Minutes, mid)
+        svc.edit_minutes(minutes, minutes.text + "\n补记。", actor=world.chair)
+        db.session.commit()
+    assert f"纪要待签字：{title}（已签 0 / 3）" in desk()
