@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import utc_to_local
 from app.register.models import Community
 from notifications.models import ChannelName, Contact
 from tests.factories import count_queries, login
@@ -109,10 +110,17 @@ def test_a_volunteer_logs_a_visit_shown_with_who_and_when(client: FlaskClient, t
     assert visit.outcome == VisitOutcome.PAPER_HANDED_OUT and visit.visited_by_id == helper.id
     page = client.get(_building_url(town, "2栋")).get_data(as_text=True)
     assert "已发放纸质票 · helper" in page and "周末回收" in page
+    assert utc_to_local(visit.visited_at).strftime("%H:%M") in page  # and when
+    collected = client.post(_building_url(town, "2栋", "/visits"), data={
+        "elector": elector, "outcome": "paper_collected", "note": "已交业委会"})
+    assert collected.status_code == 302
+    page = client.get(_building_url(town, "2栋")).get_data(as_text=True)
+    assert "已收回纸质票 · helper" in page and "已交业委会" in page
     # an owner of another building: not found in this one
     other = client.post(_building_url(town, "2栋", "/visits"), data={
         "elector": "999", "outcome": "refused"})
-    assert other.status_code == 302 and db.session.execute(select(Visit)).scalar_one()
+    assert other.status_code == 302
+    assert len(db.session.execute(select(Visit)).scalars().all()) == 2
 
 
 def test_a_paper_ballot_handed_out_on_a_visit_enters_the_distribution_log(
