@@ -149,3 +149,22 @@ def test_each_ballot_carries_the_qr_code_of_the_vote_online(world: World, app: F
     assert sheets == 2
     assert page.count(str(qr_svg(url, scale=3))) == 2  # the very code of the ballot page
     assert page.count('class="sheet"') == 2 and page.count("业主签名") == 2
+
+
+def test_the_committee_may_print_a_batch_in_english(world: World, app: Flask,
+                                                    as_user: AsUser) -> None:
+    vote = open_for(world)
+    base = f"/c/{world.community.slug}/votes/{vote.id}/printing"
+    committee = as_user("committee")
+    assert committee.post(f"{base}/batches",
+                          data={"building": "1栋", "lang": "en"}).status_code == 302
+    assert 'name="lang"' in html(committee.get(base))
+    assert committee.post(f"{base}/batches",
+                          data={"building": "1栋", "lang": "fr"}).status_code == 400
+    run_jobs(app)
+    batch = db.session.execute(select(PaperBatch)).scalar_one()
+    assert batch.state == BatchState.READY
+    text = pdf_text(committee.get(f"{base}/batches/{batch.id}.pdf").data)
+    assert "Owners' ballot" in text and "Owner's signature" in text
+    assert "Scan to vote online" in text and "业主签名" not in text
+    assert "方案A" in text  # the options as the committee wrote them
