@@ -34,6 +34,8 @@ def test_the_record_counts_each_channel_and_who_needs_paper(
     page = client.get(f"/c/hexie/notifications/{event_id}").get_data(as_text=True)
     assert "已发送 6 · 已送达 0 · 失败 1" in page  # e-mail: 6 accepted, u07 refused
     assert "550 5.1.1 no such mailbox here" in page
+    # u08 has no verified contact (the inbox only); the developer, o09 and o10 no account
+    assert "无联系方式</dt><dd>1 · 无账户的业主（需纸质送达） 3</dd>" in page
     rows = list(csv.DictReader(io.StringIO(
         client.get(f"/c/hexie/notifications/{event_id}.csv").get_data(as_text=True)
         .lstrip("\ufeff"))))
