@@ -54,14 +54,38 @@ WHICH = {"vote_opened": "vote", "vote_closing": "vote", "ballot_recorded": "vote
          "claim_confirmed": "claim", "digest": "digest"}
 
 
+#: the default sign, and the longest a Chinese SMS provider registers (12 characters)
+SIGNS = ("议事", "和谐家园小区业主委员会议事")
+
+
+@pytest.mark.parametrize("sign", SIGNS)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", sorted(KINDS))
-def test_every_kind_has_an_sms_within_70_characters(nctx: Flask, name: str, lang: str) -> None:
-    texts = KINDS[name].texts(CONTEXTS[WHICH[name]], lang, "议事")
-    assert texts.sms.startswith("【议事】")
+def test_every_kind_has_an_sms_within_70_characters(nctx: Flask, name: str, lang: str,
+                                                    sign: str) -> None:
+    texts = KINDS[name].texts(CONTEXTS[WHICH[name]], lang, sign)
+    assert texts.sms.startswith(f"【{sign}】")
     assert len(texts.sms) <= SMS_LIMIT
     assert all(len(v) <= 20 for k, v in texts.wechat.items() if k.startswith("thing"))
     assert texts.title and texts.body and texts.url.startswith("/")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_ballot_sms_keeps_the_receipt_and_what_to_do_with_a_longer_sign(
+        nctx: Flask, lang: str) -> None:
+    texts = KINDS["ballot_recorded"].texts(CONTEXTS["vote"], lang, "和谐家园")
+    assert len(texts.sms) <= SMS_LIMIT
+    assert "ABCD-EFGH-JKLM" in texts.sms
+    assert texts.sms.endswith("非本人请联系业委会" if lang == "zh" else "Not you? Call committee")
+
+
+@pytest.mark.parametrize("sign", SIGNS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_verification_code_fits_one_sms(nctx: Flask, lang: str, sign: str) -> None:
+    from notifications.delivery import code_texts
+
+    sms = code_texts("482916", lang, sign, 30).sms
+    assert len(sms) <= SMS_LIMIT and "482916" in sms
 
 
 def _message(channel: ChannelName, address: str) -> Message:
