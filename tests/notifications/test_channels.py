@@ -199,3 +199,26 @@ def test_a_failing_gateway_is_retried_with_back_off_then_failed(
     assert (last.state, last.attempts) == (DeliveryState.FAILED, 5)
     assert "SERVICE_UNAVAILABLE" in last.answer
     assert len([p for p in servers.http.posts("/sms") if p.body["phone"] == "13800000002"]) == 5
+
+
+def test_a_persons_own_quiet_hours_hold_their_sms_and_wechat(
+        day: time_machine.Coordinates, nctx: Flask, town: Town, servers: Servers) -> None:
+    from notifications.preferences import update_preferences
+    from tests.notifications.conftest import MORNING
+
+    for name in ("u02", "u06"):  # 09:00-12:00; u04 keeps the default 22:00-08:00
+        update_preferences(town.user(name), quiet_hours=["09:00", "12:00"],
+                           actor=town.user(name))
+    db.session.commit()
+    open_town_vote(town)  # at 10:00
+    run_jobs(nctx)
+    assert [p.body["phone"] for p in servers.http.posts("/sms")] == ["13800000004"]
+    assert servers.http.posts("/wechat") == []
+    held = {d.user_id: d for d in _sms_deliveries("vote_opened")}[town.users["u02"]]
+    assert (held.state, held.reason) == (DeliveryState.PENDING, "quiet_hours")
+    assert held.due_at == MORNING.replace(hour=12)
+    day.shift(timedelta(hours=2, minutes=1))
+    run_jobs(nctx)
+    assert sorted(p.body["phone"] for p in servers.http.posts("/sms")) == ["13800000002",
+                                                                           "13800000004"]
+    assert [p.body["touser"] for p in servers.http.posts("/wechat")] == ["oWx_openid_06"]
