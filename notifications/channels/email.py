@@ -57,13 +57,14 @@ def build_email(message: Message, sender: str, html: str) -> EmailMessage:
     if message.unsubscribe_url:
         mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail["Content-Language"] = "zh-CN" if message.lang == "zh" else "en"
     mail.set_content(plain_text(message), cte="quoted-printable")
     mail.add_alternative(html, subtype="html", cte="quoted-printable")
     for attachment in message.attachments:
         maintype, subtype = attachment.content_type.split("/", 1)
         mail.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
                             filename=attachment.filename)
+    # last: set_content and each multipart step move the Content-* headers set before them
+    mail["Content-Language"] = "zh-CN" if message.lang == "zh" else "en"
     return mail
 
 

@@ -250,7 +250,7 @@ class BallotRecorded(Kind):
             body=body + "\n" + word("not_you", lang),
             url=links.receipt_path(context["slug"], int(context["vote_id"])),
             sms=fit_sms(N_("您名下《%(title)s》选票已记录（%(channel)s），回执%(receipt)s，"
-                           "非本人请联系业委会"), lang, sign,
+                           "非本人请联系业委会"), lang, sign, shrink=("title", "channel"),
                         **{**params, "channel": word(f"sms_{channel}", lang)}),
             wechat=wechat_fields(context["title"], at, text(N_("非本人操作请联系业委会"), lang)))
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from app.extensions import db
 from notifications.models import Notification
 from tests.notifications.conftest import Servers
-from tests.notifications.town import Town, agree, get_vote, open_town_vote, run_jobs
+from tests.notifications.town import PDF, Town, agree, get_vote, open_town_vote, run_jobs
 from voting.models import Ballot
-from voting.services import cast_ballot, enter_paper_ballot, resolve_conflict
+from voting.services import cast_ballot, create_mandate, enter_paper_ballot, resolve_conflict
 
 
 def _told() -> list[tuple[int, str]]:
@@ -88,3 +88,21 @@ def test_resolving_a_conflict_tells_the_owner_which_ballot_counts(
     assert len(bodies) == 3  # online, the held paper one, and the resolution
     assert "纸质选票（业委会录入）" in bodies[2]
     assert kept in bodies[2]
+
+
+def test_a_proxy_ballot_tells_the_mandators_accounts_that_a_proxy_cast_it(
+        day: time_machine.Coordinates, nctx: Flask, town: Town, servers: Servers) -> None:
+    vote_id = open_town_vote(town)
+    create_mandate(town.community(), town.user("weiyuan"), town.owner("o03"),
+                   town.user("proxy"), PDF, vote=get_vote(vote_id))
+    vote = get_vote(vote_id)
+    receipt = cast_ballot(vote, town.user("proxy"), agree(vote), on_behalf_of="o03").receipt
+    db.session.commit()
+    run_jobs(nctx)
+    told = _told()
+    assert [user for user, _ in told] == [town.users["u03"]]  # not the proxy who cast it
+    assert "方式：代理人投票" in told[0][1] and receipt in told[0][1]
+    assert "如果这不是您本人或您委托的代理人所为，请立即联系业委会。" in told[0][1]
+    mails = [m for m in servers.smtp.received.items
+             if m.message["X-Yishi-Kind"] == "ballot_recorded"]
+    assert [r for m in mails for r in m.recipients] == ["u03@example.org"]

@@ -60,3 +60,23 @@ def test_downloads_and_the_signed_feed(nctx: Flask, town: Town) -> None:
     renew_links(town.user("u01"))
     db.session.commit()
     assert nctx.test_client().get(f"/notifications/calendar/{token}.ics").status_code == 404
+
+
+def test_a_committee_meeting_tells_the_committee_and_a_deliberation_meeting_every_member(
+        nctx: Flask, town: Town, servers: Servers) -> None:
+    from sqlalchemy import select
+
+    from notifications.models import Notification
+
+    for kind, title in (("committee_meeting", "业委会例会"), ("deliberation_meeting", "逢四说事")):
+        meeting = schedule_meeting(town.community(), kind=kind, title=title,
+                                   starts_at=utcnow() + timedelta(days=5), place="会所",
+                                   actor=town.user("weiyuan"))
+        publish_meeting_notice(meeting, actor=town.user("weiyuan"))
+    db.session.commit()
+    run_jobs(nctx)
+    told = {title: sorted(db.session.execute(select(Notification.user_id).where(
+        Notification.kind == "meeting_noticed", Notification.title == f"会议通知：{title}"))
+        .scalars()) for title in ("业委会例会", "逢四说事")}
+    assert told["业委会例会"] == [town.users["weiyuan"]]
+    assert told["逢四说事"] == sorted(town.users.values())  # owners, the resident, the committee

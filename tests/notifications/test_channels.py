@@ -54,14 +54,38 @@ WHICH = {"vote_opened": "vote", "vote_closing": "vote", "ballot_recorded": "vote
          "claim_confirmed": "claim", "digest": "digest"}
 
 
+#: the default sign, and the longest a Chinese SMS provider registers (12 characters)
+SIGNS = ("议事", "和谐家园小区业主委员会议事")
+
+
+@pytest.mark.parametrize("sign", SIGNS)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", sorted(KINDS))
-def test_every_kind_has_an_sms_within_70_characters(nctx: Flask, name: str, lang: str) -> None:
-    texts = KINDS[name].texts(CONTEXTS[WHICH[name]], lang, "议事")
-    assert texts.sms.startswith("【议事】")
+def test_every_kind_has_an_sms_within_70_characters(nctx: Flask, name: str, lang: str,
+                                                    sign: str) -> None:
+    texts = KINDS[name].texts(CONTEXTS[WHICH[name]], lang, sign)
+    assert texts.sms.startswith(f"【{sign}】")
     assert len(texts.sms) <= SMS_LIMIT
     assert all(len(v) <= 20 for k, v in texts.wechat.items() if k.startswith("thing"))
     assert texts.title and texts.body and texts.url.startswith("/")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_ballot_sms_keeps_the_receipt_and_what_to_do_with_a_longer_sign(
+        nctx: Flask, lang: str) -> None:
+    texts = KINDS["ballot_recorded"].texts(CONTEXTS["vote"], lang, "和谐家园")
+    assert len(texts.sms) <= SMS_LIMIT
+    assert "ABCD-EFGH-JKLM" in texts.sms
+    assert texts.sms.endswith("非本人请联系业委会" if lang == "zh" else "Not you? Call committee")
+
+
+@pytest.mark.parametrize("sign", SIGNS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_verification_code_fits_one_sms(nctx: Flask, lang: str, sign: str) -> None:
+    from notifications.delivery import code_texts
+
+    sms = code_texts("482916", lang, sign, 30).sms
+    assert len(sms) <= SMS_LIMIT and "482916" in sms
 
 
 def _message(channel: ChannelName, address: str) -> Message:
@@ -175,3 +199,26 @@ def test_a_failing_gateway_is_retried_with_back_off_then_failed(
     assert (last.state, last.attempts) == (DeliveryState.FAILED, 5)
     assert "SERVICE_UNAVAILABLE" in last.answer
     assert len([p for p in servers.http.posts("/sms") if p.body["phone"] == "13800000002"]) == 5
+
+
+def test_a_persons_own_quiet_hours_hold_their_sms_and_wechat(
+        day: time_machine.Coordinates, nctx: Flask, town: Town, servers: Servers) -> None:
+    from notifications.preferences import update_preferences
+    from tests.notifications.conftest import MORNING
+
+    for name in ("u02", "u06"):  # 09:00-12:00; u04 keeps the default 22:00-08:00
+        update_preferences(town.user(name), quiet_hours=["09:00", "12:00"],
+                           actor=town.user(name))
+    db.session.commit()
+    open_town_vote(town)  # at 10:00
+    run_jobs(nctx)
+    assert [p.body["phone"] for p in servers.http.posts("/sms")] == ["13800000004"]
+    assert servers.http.posts("/wechat") == []
+    held = {d.user_id: d for d in _sms_deliveries("vote_opened")}[town.users["u02"]]
+    assert (held.state, held.reason) == (DeliveryState.PENDING, "quiet_hours")
+    assert held.due_at == MORNING.replace(hour=12)
+    day.shift(timedelta(hours=2, minutes=1))
+    run_jobs(nctx)
+    assert sorted(p.body["phone"] for p in servers.http.posts("/sms")) == ["13800000002",
+                                                                           "13800000004"]
+    assert [p.body["touser"] for p in servers.http.posts("/wechat")] == ["oWx_openid_06"]

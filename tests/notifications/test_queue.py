@@ -4,6 +4,7 @@ nothing is queued by a transaction that rolls back."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -113,3 +114,26 @@ def test_the_periodic_job_closes_due_votes(napp: Flask, servers: Servers,
         assert vote is not None and vote.state == VoteState.CLOSED
         assert vote.closed_by_id is None
         db.session.remove()
+
+
+def test_redis_url_alone_shares_the_queue_between_machines(
+        custom_app: Callable[..., Flask], servers: Servers) -> None:
+    from huey import RedisHuey
+
+    from tests.notifications.conftest import REDIS_URL, redis_cleanup
+
+    name = f"yishi-test-{uuid.uuid4().hex[:10]}"
+    shared = {**channel_config(servers), "YISHI_QUEUE_URL": "", "REDIS_URL": REDIS_URL,
+              "YISHI_QUEUE_NAME": name}
+    web, worker = custom_app(**shared), custom_app(**shared)  # two machines, one Redis
+    try:
+        assert isinstance(jobs(web).huey, RedisHuey)
+        with web.app_context():
+            open_town_vote(build())
+            db.session.remove()
+        assert jobs(web).huey.pending_count() >= 1  # the fan-out waits in Redis
+        assert drain(worker) > 0
+        assert _vote_mail_recipients(servers) == ELECTORATE_EMAILS
+        assert jobs(web).huey.pending_count() == 0 and jobs(worker).errors == []
+    finally:
+        redis_cleanup(name)

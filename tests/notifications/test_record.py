@@ -34,6 +34,8 @@ def test_the_record_counts_each_channel_and_who_needs_paper(
     page = client.get(f"/c/hexie/notifications/{event_id}").get_data(as_text=True)
     assert "已发送 6 · 已送达 0 · 失败 1" in page  # e-mail: 6 accepted, u07 refused
     assert "550 5.1.1 no such mailbox here" in page
+    # u08 has no verified contact (the inbox only); the developer, o09 and o10 no account
+    assert "无联系方式</dt><dd>1 · 无账户的业主（需纸质送达） 3</dd>" in page
     rows = list(csv.DictReader(io.StringIO(
         client.get(f"/c/hexie/notifications/{event_id}.csv").get_data(as_text=True)
         .lstrip("\ufeff"))))
@@ -96,3 +98,24 @@ def test_the_inbox_api(nctx: Flask, town: Town, servers: Servers) -> None:
                        headers=other).status_code == 404
     assert client.post("/api/v1/me/notifications/2147483648/read",
                        headers=other).status_code == 404
+
+
+def test_the_command_line_prints_who_needs_paper_and_an_events_record(
+        nctx: Flask, town: Town, servers: Servers) -> None:
+    open_town_vote(town)
+    run_jobs(nctx)
+    event_id = _vote_event()
+    db.session.remove()
+    runner = nctx.test_cli_runner()
+    unreached = runner.invoke(args=["notifications", "unreached", "hexie"])
+    assert unreached.exit_code == 0, unreached.output
+    rows = list(csv.reader(io.StringIO(unreached.output.lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == ["o08", "o09", "o10"]
+    printed = runner.invoke(args=["notifications", "record", str(event_id)])
+    assert printed.exit_code == 0, printed.output
+    lines = list(csv.DictReader(io.StringIO(printed.output.lstrip("\ufeff"))))
+    assert sorted(r["address"] for r in lines if r["channel"] == "email") == [
+        "proxy@example.org", "u01@example.org", "u02@example.org", "u03@example.org",
+        "u05a@example.org", "u05b@example.org", "u07@example.org"]
+    assert runner.invoke(args=["notifications", "unreached", "nowhere"]).exit_code == 1
+    assert runner.invoke(args=["notifications", "record", "999999"]).exit_code == 1

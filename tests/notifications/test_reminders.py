@@ -3,6 +3,7 @@ those electors) — never to anyone who has — once per offset and deadline."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,16 @@ from sqlalchemy import select
 
 from app.extensions import db
 from notifications.models import Delivery, DeliveryState, Notification, NotificationEvent
-from tests.notifications.conftest import Servers
-from tests.notifications.town import Town, agree, get_vote, open_town_vote, run_jobs
+from tests.notifications.conftest import Servers, channel_config
+from tests.notifications.town import (
+    ELECTORATE_EMAILS,
+    Town,
+    agree,
+    build,
+    get_vote,
+    open_town_vote,
+    run_jobs,
+)
 from voting.services import cast_ballot, enter_paper_ballot
 
 
@@ -125,3 +134,23 @@ def test_an_extension_tells_the_electorate_and_reminders_follow_the_new_deadline
         .order_by(NotificationEvent.id)).scalars().all()
     # the old deadline's 24 h; the new one's 72 h (due at once after the extension), its 24 h
     assert [h["hours"] for h in hours] == [24, 72, 24]
+
+
+def test_the_reminder_offsets_are_configurable(
+        day: time_machine.Coordinates, custom_app: Callable[..., Flask],
+        servers: Servers) -> None:
+    app = custom_app(**channel_config(servers), YISHI_REMINDER_HOURS="48, 6")
+    with app.app_context():
+        town = build()
+        open_town_vote(town, hours=50)
+        run_jobs(app)
+        assert _reminded() == set()
+        for hours in (2, 20, 21, 1):  # 48 h, 28 h, 7 h and 6 h before the close
+            day.shift(timedelta(hours=hours, minutes=1 if hours == 2 else 0))
+            run_jobs(app)
+        offsets = db.session.execute(select(NotificationEvent.payload["hours"]).where(
+            NotificationEvent.kind == "vote_closing").order_by(NotificationEvent.id)
+        ).scalars().all()
+        assert [int(h) for h in offsets] == [48, 6]
+        assert _mailed(servers) == sorted(ELECTORATE_EMAILS * 2)  # nobody voted: each twice
+        db.session.remove()

@@ -124,3 +124,31 @@ def test_a_worker_killed_between_claim_and_send_never_causes_a_second_send(
     assert set(states.values()) == {DeliveryState.FAILED}
     run_jobs(nctx)
     assert len(servers.smtp.received.items) == len(counted) + 1  # + the mandate mail
+
+
+def test_each_person_hears_in_their_own_language(day: time_machine.Coordinates, nctx: Flask,
+                                                 town: Town, servers: Servers) -> None:
+    for name in ("u02", "u03"):
+        town.user(name).locale = "en"
+    db.session.commit()
+    open_town_vote(town)
+    run_jobs(nctx)
+    english = next(m.message for m in servers.mails_to("u03@example.org")
+                   if m.message["X-Yishi-Kind"] == "vote_opened")
+    assert english["Subject"] == "Vote opened: 电动自行车充电棚选址"
+    assert english["Content-Language"] == "en"
+    html = english.get_body(("html",))
+    assert html is not None and '<html lang="en">' in html.get_content()
+    assert "View in Yishi" in html.get_content()
+    chinese = next(m.message for m in servers.mails_to("u01@example.org")
+                   if m.message["X-Yishi-Kind"] == "vote_opened")
+    assert chinese["Subject"] == "表决开始：电动自行车充电棚选址"
+    assert chinese["Content-Language"] == "zh-CN"
+    assert "在议事中查看" in chinese.get_body(("html",)).get_content()
+    titles = dict(db.session.execute(select(Notification.user_id, Notification.title).where(
+        Notification.kind == "vote_opened")).all())
+    assert titles[town.users["u03"]] == "Vote opened: 电动自行车充电棚选址"
+    assert titles[town.users["u04"]] == "表决开始：电动自行车充电棚选址"
+    sms = {p.body["phone"]: p.body for p in servers.http.posts("/sms")}
+    assert sms["13800000002"]["lang"] == "en" and "open till" in sms["13800000002"]["text"]
+    assert sms["13800000004"]["lang"] == "zh" and "开始表决" in sms["13800000004"]["text"]
