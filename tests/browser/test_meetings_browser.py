@@ -60,6 +60,9 @@ def test_assembly_to_public_register(page: Any, browser: Any, live_server: str, 
     page.get_by_role("button", name="加入议程").click()
     page.get_by_role("button", name="发布会议通知（锁定议程）").click()
     page.wait_for_load_state()
+    assert "发布后议程锁定，通知不能修改或撤回" in page.content()  # it asks first
+    page.get_by_role("button", name="确认发布（锁定议程）").click()
+    page.wait_for_load_state()
     assert "议程已锁定" in page.content()
 
     page.get_by_role("link", name="签到表").click()
