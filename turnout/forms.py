@@ -17,6 +17,7 @@ OUTCOME_LABELS = {
     VisitOutcome.NOT_HOME: _l("不在家"),
     VisitOutcome.WILL_VOTE_ONLINE: _l("将在线投票"),
     VisitOutcome.PAPER_HANDED_OUT: _l("已发放纸质票"),
+    VisitOutcome.PAPER_COLLECTED: _l("已收回纸质票"),
     VisitOutcome.REFUSED: _l("拒绝参与"),
 }
 

@@ -61,6 +61,8 @@ class VisitOutcome(enum.StrEnum):
     NOT_HOME = "not_home"
     WILL_VOTE_ONLINE = "will_vote_online"
     PAPER_HANDED_OUT = "paper_handed_out"
+    #: the volunteer took the owner's filled-in paper ballot back to the committee
+    PAPER_COLLECTED = "paper_collected"
     REFUSED = "refused"
 
 

@@ -280,9 +280,11 @@ class VoteSettingsForm(FlaskForm):
 
 
 class BatchForm(FlaskForm):
-    """Ask for one building's PDF of pre-filled ballots."""
+    """Ask for one building's PDF of pre-filled ballots, in Chinese (the default) or English."""
 
     building = StringField(_l("楼栋"), validators=[DataRequired(), Length(max=64)])
+    lang = SelectField(_l("表决票语言"), choices=as_choices([("zh", "中文"), ("en", "English")]),
+                       default="zh")
 
 
 class DistributionForm(FlaskForm):

@@ -67,7 +67,8 @@ def request_batch(slug: str, vote_id: int) -> ResponseReturnValue:
     form = BatchForm()
     if not form.validate_on_submit():
         abort(400)
-    perform(lambda: request_ballot_batch(user, vote, form.building.data, request.url_root),
+    perform(lambda: request_ballot_batch(user, vote, form.building.data, request.url_root,
+                                         form.lang.data),
             done=_("正在准备 %(b)s 的表决票 PDF，稍后刷新本页下载", b=form.building.data))
     return redirect(url_for("voting.printing", slug=slug, vote_id=vote_id))
 

@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.i18n import utc_to_local
 from app.register.models import Community
-from tests.browser.conftest import browser_login, screenshot
+from tests.browser.conftest import assert_no_axe_violations, browser_login, screenshot
 from tests.browser.test_voting_browser import SHED_A, SHED_B, _charging_shed_vote
 from tests.voting.voting_helpers import run_jobs
 from voting.models import Ballot, Vote
@@ -42,6 +42,7 @@ def test_enter_a_paper_ballot_by_number_then_extend(
     page.reload()
     link = page.locator("a:has-text('下载 PDF')")
     assert "2 页" in link.inner_text()
+    assert_no_axe_violations(page, "printing with a batch and the language choice")
 
     # a paper ballot by its number: the owner is read back before anything is saved
     from voting.services.printing import ballot_sheets

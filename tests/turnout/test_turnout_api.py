@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.accounts.services import issue_api_token
 from app.extensions import db
 from app.register.models import Community
+from tests.factories import HEADER
 from tests.turnout.helpers import Town, agree_all, build_town
 from turnout.services import assign_volunteer
 from voting.services import cast_ballot, enter_paper_ballot
@@ -90,3 +91,36 @@ def test_the_openapi_document_types_the_answer(client: FlaskClient) -> None:
                                            "outstanding"}
     assert schemas["OutstandingUnit"]["required"] == ["owner_ref", "unit"]
     assert schemas["TurnoutTally"]["properties"]["area_m2"]["pattern"] == r"^-?[0-9]+\.[0-9]{2}$"
+
+
+def _missing_after(client: FlaskClient, town: Town, refs: list[str]) -> dict[str, object]:
+    for ref in refs:
+        cast_ballot(town.vote, town.owners[ref], agree_all(town.vote))
+    db.session.commit()
+    body = client.get(f"/api/v1/votes/{town.vote.id}/turnout",
+                      headers=_bearer(town.committee)).get_json()
+    return {**body["missing"], "quorum_met": body["participation"]["quorum_met"]}
+
+
+def test_one_more_owner_of_the_right_area_tips_each_quorum(
+        client: FlaskClient, make_community: Callable[..., Community],
+        make_user: Callable[..., User]) -> None:
+    # 5 owners, 710 m² (a1 110, a2 100, a3 50, b1 300, b2 150): 4 people and 473.34 m² needed
+    heads = build_town(make_community, make_user, slug="th")
+    assert _missing_after(client, heads, ["b1", "b2", "a1"]) == {
+        "headcount": 1, "area_m2": "0.00", "quorum_met": False}  # 560 m², one person short
+    assert _missing_after(client, heads, ["a3"]) == {  # the smallest owner tips it
+        "headcount": 0, "area_m2": "0.00", "quorum_met": True}
+
+    # 100.00 m² in three flats: 2 people and 66.67 m² (2/3 rounded up to the cent) needed
+    register = HEADER + "".join(
+        f"1栋,1-010{i},{a},registry,residence,delivered,{ref},{ref},\n"
+        for i, (ref, a) in enumerate((("x", "33.33"), ("y", "33.34"), ("z", "33.33")), 1))
+    cent = build_town(make_community, make_user, register=register, slug="tc")
+    assert _missing_after(client, cent, ["x", "z"]) == {  # 66.66 m²: one cent short
+        "headcount": 0, "area_m2": "0.01", "quorum_met": False}
+    right = build_town(make_community, make_user, register=register, slug="tr")
+    assert _missing_after(client, right, ["x"]) == {
+        "headcount": 1, "area_m2": "33.34", "quorum_met": False}
+    assert _missing_after(client, right, ["y"]) == {  # 33.34 m²: exactly what was missing
+        "headcount": 0, "area_m2": "0.00", "quorum_met": True}

@@ -164,6 +164,9 @@ def test_a_mismatch_is_queued_on_the_desk_and_resolved(world: World, second: Use
     committee = as_user("committee")
     desk = html(committee.get(f"/c/{slug}/votes/{vote.id}/desk"))
     assert "不一致 1，等待第二次录入 0" in desk
+    home = html(committee.get(f"/c/{slug}/"))  # the committee's desk on the community home
+    assert "纸质票两次录入不一致" in home and "1 件待处理" in home
+    assert f'href="/c/{slug}/votes/{vote.id}/paper/entries"' in home
     queue = html(committee.get(f"/c/{slug}/votes/{vote.id}/paper/entries"))
     assert number in queue and "方案A：同意" in queue and "方案A：反对" in queue
     again = committee.post(f"/c/{slug}/votes/{vote.id}/paper",
@@ -180,3 +183,40 @@ def test_a_mismatch_is_queued_on_the_desk_and_resolved(world: World, second: Use
     ballot = db.session.execute(select(Ballot)).scalar_one()
     assert ballot.choices == {str(a): "oppose"} and ballot.entered_by_id == second.id
     assert "没有待核对的录入" in html(committee.get(f"/c/{slug}/votes/{vote.id}/paper/entries"))
+    assert "纸质票两次录入不一致" not in html(committee.get(f"/c/{slug}/"))
+
+
+def _token(user: User) -> dict[str, str]:
+    from app.accounts.services import issue_api_token
+
+    token = issue_api_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_api_double_entry_answers_each_step(client: FlaskClient, world: World,
+                                            second: User) -> None:
+    vote = _numbered(world)
+    url = f"/api/v1/votes/{vote.id}/paper-ballots"
+    first, other = headers(client, "committee"), _token(second)
+    a, b = world.option_ids
+    agree = {str(a): "agree", str(b): "agree"}
+    no_o1, no_o2 = _number(vote, "o1"), _number(vote, "o2")
+
+    waiting = client.post(url, json={"ballot_no": no_o1, "choices": agree}, headers=first)
+    assert waiting.status_code == 201, waiting.get_json()
+    assert waiting.get_json()["status"] == "awaiting_second_entry"
+    assert waiting.get_json()["receipt"] is None and waiting.get_json()["entry_id"]
+    _error(client.post(url, json={"ballot_no": no_o1, "choices": agree}, headers=first),
+           409, "same_enterer")
+    counted = client.post(url, json={"ballot_no": no_o1, "choices": agree}, headers=other)
+    assert counted.status_code == 201 and counted.get_json()["status"] == "counted"
+    assert counted.get_json()["receipt"]
+
+    client.post(url, json={"ballot_no": no_o2, "choices": agree}, headers=first)
+    mismatch = client.post(url, json={"ballot_no": no_o2, "blank": True}, headers=other)
+    assert mismatch.status_code == 201 and mismatch.get_json()["status"] == "entry_mismatch"
+    _error(client.post(url, json={"ballot_no": no_o2, "blank": True}, headers=other),
+           409, "entry_mismatch_pending")
+    counted_refs = db.session.execute(select(Ballot.ballot_no)).scalars().all()
+    assert counted_refs == [no_o1]  # the mismatch counts nothing

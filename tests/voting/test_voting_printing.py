@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from tests.factories import count_queries
-from tests.pdf import pdf_text
+from tests.pdf import pdf_fonts, pdf_page_sizes, pdf_text
 from tests.voting import pages_support as support
 from tests.voting.pages_support import AsUser
 from tests.voting.voting_helpers import World, open_for, run_jobs
@@ -96,6 +96,10 @@ def test_a_building_batch_is_prepared_by_the_worker_then_downloaded(
     assert "1栋-101,1栋-102" in flat and "179.50m²" in flat
     assert "业主签名" in flat and "同意" in flat and "弃权" in flat
     assert "需专有部分面积占比三分之二以上" in flat  # the rule in the law's words
+    assert flat.count("方案A") == 2 and flat.count("方案B") == 2  # the options, on each page
+    assert flat.count("扫码可在网上投票") == 2
+    assert pdf_page_sizes(pdf.data) == ["595.276 x 841.89 pts (A4)"] * 2
+    assert any("CJK" in font for font in pdf_fonts(pdf.data))
     assert numbers["o3"] not in text  # another building's owner
     assert as_user("owner1").get(f"{base}/batches/{batch_id}.pdf").status_code == 403
 
@@ -130,3 +134,37 @@ def test_the_distribution_log_records_who_received_which_number(world: World,
         record_distribution(world.committee, vote, number, " ", "")
     assert error.value.code == "received_by_required"
 
+
+
+def test_each_ballot_carries_the_qr_code_of_the_vote_online(world: World, app: Flask) -> None:
+    from app.printing import qr_svg
+    from voting.services.printing import render_batch_html
+
+    vote = open_for(world)
+    batch = request_ballot_batch(world.committee, vote, "1栋", "https://yishi.example/")
+    db.session.commit()
+    with app.test_request_context("/", base_url=batch.base_url):
+        page, sheets = render_batch_html(batch)
+    url = f"https://yishi.example/c/{world.community.slug}/votes/{vote.id}/ballot"
+    assert sheets == 2
+    assert page.count(str(qr_svg(url, scale=3))) == 2  # the very code of the ballot page
+    assert page.count('class="sheet"') == 2 and page.count("业主签名") == 2
+
+
+def test_the_committee_may_print_a_batch_in_english(world: World, app: Flask,
+                                                    as_user: AsUser) -> None:
+    vote = open_for(world)
+    base = f"/c/{world.community.slug}/votes/{vote.id}/printing"
+    committee = as_user("committee")
+    assert committee.post(f"{base}/batches",
+                          data={"building": "1栋", "lang": "en"}).status_code == 302
+    assert 'name="lang"' in html(committee.get(base))
+    assert committee.post(f"{base}/batches",
+                          data={"building": "1栋", "lang": "fr"}).status_code == 400
+    run_jobs(app)
+    batch = db.session.execute(select(PaperBatch)).scalar_one()
+    assert batch.state == BatchState.READY
+    text = pdf_text(committee.get(f"{base}/batches/{batch.id}.pdf").data)
+    assert "Owners' ballot" in text and "Owner's signature" in text
+    assert "Scan to vote online" in text and "业主签名" not in text
+    assert "方案A" in text  # the options as the committee wrote them

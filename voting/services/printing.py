@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 #: the job that renders one building's batch
 RENDER_JOB = "voting.render_ballot_batch"
+#: the languages a batch is printed in (the page's Accept-Language for the worker's render)
+BALLOT_LANGS = {"zh": "zh-CN", "en": "en"}
 
 
 def _first_buildings(vote: Vote) -> dict[int, str]:
@@ -103,9 +105,12 @@ def building_overview(vote: Vote) -> list[BuildingBallots]:
 
 
 def request_ballot_batch(actor: User, vote: Vote, building: str,
-                         base_url: str) -> PaperBatch:
-    """Ask the worker for one building's PDF (numbers are assigned first where missing)."""
+                         base_url: str, lang: str = "zh") -> PaperBatch:
+    """Ask the worker for one building's PDF in a language (Chinese unless "en"; numbers are
+    assigned first where missing)."""
     require_open(vote)
+    if lang not in BALLOT_LANGS:
+        raise VotingError("invalid_lang", N_("表决票语言应为中文或英文"), status=422, field="lang")
     assign_ballot_numbers(actor, vote)
     exists = db.session.execute(select(PaperNumber.id).where(
         PaperNumber.vote_id == vote.id, PaperNumber.building == building).limit(1)).first()
@@ -117,8 +122,9 @@ def request_ballot_batch(actor: User, vote: Vote, building: str,
     db.session.add(batch)
     db.session.flush()
     record_event("ballot.batch_request", actor=actor, community_id=vote.community_id,
-                 target=f"vote:{vote.id}", details={"building": building, "batch": batch.id})
-    enqueue_after_commit(RENDER_JOB, batch.id)
+                 target=f"vote:{vote.id}",
+                 details={"building": building, "batch": batch.id, "lang": lang})
+    enqueue_after_commit(RENDER_JOB, batch.id, lang)
     return batch
 
 
@@ -166,16 +172,20 @@ def render_batch_html(batch: PaperBatch, lang: str = "zh") -> tuple[str, int]:
     return html, len(sheets)
 
 
-def render_ballot_batch(batch_id: int) -> None:
-    """The job: render a requested batch to PDF and store it (a failure is recorded)."""
+def render_ballot_batch(batch_id: int, lang: str = "zh") -> None:
+    """The job: render a requested batch to PDF in its language and store it (a failure is
+    recorded)."""
+    lang = lang if lang in BALLOT_LANGS else "zh"
     try:
         with unit_of_work():
             batch = db.session.get(PaperBatch, batch_id)
             if batch is None or batch.state != BatchState.PREPARING:
                 return
             # the templates' context processors expect a request: a bare one, outside any user
-            with current_app.test_request_context("/", base_url=batch.base_url):
-                html, pages = render_batch_html(batch)
+            with current_app.test_request_context(
+                    "/", base_url=batch.base_url,
+                    headers={"Accept-Language": BALLOT_LANGS[lang]}):
+                html, pages = render_batch_html(batch, lang)
             relative = new_name(f"ballots/vote-{batch.vote_id}", "application/pdf")
             store(relative, pdf_bytes(html, batch.base_url))
             batch.path, batch.pages = relative, pages
