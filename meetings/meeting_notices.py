@@ -6,19 +6,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from app.context import current_member, get_community_or_404, require
 from app.i18n import community_tz, lang_code
 from app.law import earliest_meeting_day, local_day
+from app.uow import perform
 from meetings.drafting import zh_datetime
-from meetings.models import Meeting
+from meetings.forms import ConfirmPublishForm
+from meetings.models import Meeting, MeetingState
 from meetings.permissions import can_manage_meetings, can_view_meeting_notice
 from meetings.render import pdf_response, qr_svg
-from meetings.services import notice_days
-from meetings.views import bp, load_meeting
+from meetings.services import notice_days, publish_meeting_notice
+from meetings.views import bp, load_meeting, managed_meeting
 from proposals.models import Proposal
 
 
@@ -79,3 +83,24 @@ def meeting_notice_pdf(slug: str, meeting_id: int) -> Response:
     html = render_template("meetings/pdf/meeting_notice.html",
                            **notice_context(slug, meeting_id))
     return pdf_response(html, f"meeting-notice-{meeting_id}.pdf")
+
+
+@bp.route("/c/<slug>/meetings/<id:meeting_id>/notice/publish", methods=["GET", "POST"])
+def meeting_notice_publish(slug: str, meeting_id: int) -> Response | str:
+    """Publish the meeting notice (refused without the full notice period), confirmed on a
+    page that shows the notice as it will be made public and what follows (GET); a POST
+    without that confirmation is sent to it."""
+    _community, meeting = managed_meeting(slug, meeting_id)
+    back = redirect(url_for("meetings.meeting_detail", slug=slug, meeting_id=meeting_id))
+    form = ConfirmPublishForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return redirect(url_for("meetings.meeting_notice_publish", slug=slug,
+                                    meeting_id=meeting_id))
+        perform(lambda: publish_meeting_notice(meeting, actor=current_user),
+                done=_("会议通知已发布，议程已锁定"))
+        return back
+    if meeting.state != MeetingState.DRAFT:
+        return back
+    return render_template("meetings/publish_meeting_notice.html", form=form,
+                           **notice_context(slug, meeting_id))

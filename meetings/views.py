@@ -128,16 +128,6 @@ def agenda_remove(slug: str, meeting_id: int, proposal_id: int) -> Response:
     return _to_meeting(slug, meeting_id)
 
 
-@bp.route("/c/<slug>/meetings/<id:meeting_id>/notice/publish", methods=["POST"])
-def meeting_notice_publish(slug: str, meeting_id: int) -> Response:
-    """Publish the meeting notice (refused without the full notice period)."""
-    _community, meeting = managed_meeting(slug, meeting_id)
-    if ActionForm().validate_on_submit():
-        perform(lambda: services.publish_meeting_notice(meeting, actor=current_user),
-                done=_("会议通知已发布，议程已锁定"))
-    return _to_meeting(slug, meeting_id)
-
-
 @bp.route("/c/<slug>/meetings/<id:meeting_id>/held", methods=["POST"])
 def meeting_held(slug: str, meeting_id: int) -> Response:
     """Record that the meeting took place."""

@@ -3,6 +3,7 @@ on the account), locale-aware filters, and complete English catalogues."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,9 +18,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jinja2.ext import babel_extract
 
+from app.accounts.models import User
 from app.accounts.services import create_user, find_user
 from app.extensions import db
 from app.i18n import format_area, format_money, format_percent, format_when
+from app.register.models import Community
 from tests.factories import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,3 +206,37 @@ def test_no_msgid_gets_two_different_english_translations() -> None:
                     clashes.append(f"{msgid!r}: {seen[key]} vs {(catalogue, text)}")
                 seen.setdefault(key, (catalogue, text))
     assert clashes == []
+
+
+#: a Jinja expression, statement or comment of a template
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+#: the full-width punctuation that joins a label to its value in Chinese
+FULL_WIDTH = re.compile(r"[：（）]")
+
+
+def test_templates_translate_the_punctuation_between_label_and_value() -> None:
+    """A literal "：" or "（…）" beside an expression stays Chinese on the English page ("Vote：…",
+    "157（37.03%）"): templates write `_('：')`, `_('（')`, `_('）')` (English ": ", " (", ")").
+    The minutes PDF is the record in its own (Chinese) words and is left as it is."""
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        if path.match("meetings/pdf/minutes.html"):
+            continue
+        text = JINJA.sub("", path.read_text(encoding="utf-8"))
+        for line in text.splitlines():
+            if FULL_WIDTH.search(line):
+                found.append(f"{path.relative_to(ROOT)}: {line.strip()[:100]}")
+    assert not found, "\n".join(found)
+
+
+def test_an_english_page_joins_label_and_value_in_english(
+        client: FlaskClient, make_community: Callable[..., Community],
+        make_user: Callable[..., User]) -> None:
+    community = make_community()
+    make_user("zhang", community, "owner", owner_ref="o1")
+    login(client, "zhang")
+    client.post("/lang/en", data={"next": "/"})
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Unread (0)" in page and "（" not in page
+    page = client.get("/notifications/preferences").get_data(as_text=True)
+    assert "：" not in page and "。" not in page

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.register.csvfile import COLUMNS
+from app.register.errors import RegisterFileError
 from app.register.models import Community, Owner, Unit
 from app.register.sheets import TEMPLATE_ROWS, register_rows
 from tests.factories import HEADER, SMALL_REGISTER, login, upload_register
@@ -61,6 +63,14 @@ def test_gbk_and_gb18030_csv_are_detected() -> None:
     text = _csv(ROWS)
     for encoding in ("gbk", "gb18030", "utf-8-sig", "utf-8"):
         assert register_rows(text.encode(encoding))[2][7] == "李四;王五", encoding
+
+
+def test_a_damaged_workbook_is_said_to_be_one() -> None:
+    # a zip that is not a workbook (a truncated download, a .docx) is never read as a CSV
+    for data in (b"PK\x03\x04garbage", _xlsx(ROWS)[:200]):
+        with pytest.raises(RegisterFileError) as refused:
+            register_rows(data)
+        assert refused.value.code == "bad_xlsx"
 
 
 def test_cli_imports_xlsx_and_gbk(ctx: Flask, make_community: Callable[..., Community],

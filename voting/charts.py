@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.i18n import format_percent as percent
@@ -94,7 +95,7 @@ def progress_bar(uid: str, label: str, part: int | Decimal, whole: int | Decimal
     pct = percent(part, whole, marker)
     color = REACHED if reached else SHORT
     mx = _pct(marker)
-    title = f"{label}: {pct}（{marker_label}）"
+    title = f"{label}: {pct}{_('（')}{marker_label}{_('）')}"
     return Markup(
         f'<figure class="chart-figure">'
         f'<svg class="chart progress" role="img" aria-labelledby="{uid}-t" '
@@ -151,7 +152,8 @@ def option_bars(uid: str, title: str, rows: Sequence[BarRow], threshold: Fractio
                      f'stroke="#222" stroke-width="2"/>')
     parts.append(f'<text x="{mx}" y="{height - 4}" font-size="{SMALL_PX}" '
                  f'text-anchor="middle">{escape(threshold_label)}</text>')
-    full_title = f"{title} — " + "；".join(words) + f"（{threshold_label}）"
+    full_title = (f"{title} — " + _("；").join(words)
+                  + f"{_('（')}{threshold_label}{_('）')}")
     parts.insert(1, f'<title id="{uid}-t">{escape(full_title)}</title>')
     parts.append("</svg>")
     key = legend(uid, side_labels, marker_words or threshold_label, rest_label)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,17 +23,6 @@ TEMPLATE_ROWS = (
 )
 #: the encodings tried, in order, for a CSV that is not UTF-8 (GB18030 reads all of GBK)
 FALLBACK_ENCODINGS = ("gb18030",)
-
-
-def is_xlsx(data: bytes) -> bool:
-    """An Office Open XML workbook: a zip holding xl/workbook.xml."""
-    if not data.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
 
 
 def decode_csv(data: bytes) -> str:
@@ -92,7 +80,7 @@ def xlsx_rows(data: bytes) -> list[list[str]]:
 def register_rows(data: bytes | str) -> list[list[str]]:
     """The rows of a register file (header first), whatever form it came in."""
     if isinstance(data, bytes):
-        if is_xlsx(data):
+        if data.startswith(b"PK\x03\x04"):  # a zip: a workbook, or a damaged one (never CSV)
             return xlsx_rows(data)
         data = decode_csv(data)
     if data.startswith("\ufeff"):

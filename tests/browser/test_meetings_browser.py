@@ -18,7 +18,7 @@ from app.extensions import db
 from app.register.models import Community
 from meetings.services import assembly_meetings_of, check_vote_may_open
 from proposals.models import Proposal
-from tests.browser.conftest import browser_login, screenshot
+from tests.browser.conftest import assert_no_axe_violations, browser_login, screenshot
 from tests.meetings.helpers import World, build
 from voting.services import cast_ballot, close_vote, open_vote
 
@@ -59,6 +59,11 @@ def test_assembly_to_public_register(page: Any, browser: Any, live_server: str, 
     page.select_option("select[name=proposal_id]", str(world.proposal.id))
     page.get_by_role("button", name="加入议程").click()
     page.get_by_role("button", name="发布会议通知（锁定议程）").click()
+    page.wait_for_load_state()
+    assert "发布后议程锁定，通知不能修改或撤回" in page.content()  # it asks first
+    assert_no_axe_violations(page, "meeting notice confirmation")
+    screenshot(page, "meetings-notice-confirm")
+    page.get_by_role("button", name="确认发布（锁定议程）").click()
     page.wait_for_load_state()
     assert "议程已锁定" in page.content()
 

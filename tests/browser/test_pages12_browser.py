@@ -138,3 +138,44 @@ def test_tap_targets_times_and_role_tags(app: Flask, browser: Browser, live_serv
         assert "物业/社区" in meta and "业委会" not in meta, meta
     finally:
         ctx.close()
+
+
+#: every control a finger lands on, where it is visible: its text and box (CSS px)
+TARGETS = """() => [...document.querySelectorAll(
+    'header a, header button, main a, main button, main summary, main select, footer a')]
+  .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => { const r = e.getBoundingClientRect();
+    return {text: (e.innerText || e.getAttribute('aria-label') || '').trim().slice(0, 40),
+            width: r.width, height: r.height}; })"""
+
+
+@pytest.mark.parametrize("lang", sorted(LOCALES))
+def test_every_target_of_the_main_pages_is_finger_sized_on_a_phone(
+        app: Flask, browser: Browser, live_server: str, tmp_path: Path, lang: str) -> None:
+    """On a 390 px phone, every link, button, summary and select of every main page (public,
+    owner, committee) is at least 24×24 px (WCAG 2.5.8), no page scrolls sideways (a long
+    URL or code wraps), and no time shows seconds."""
+    from tests.browser.test_a11y_sweep_browser import sweeps
+
+    load_demo(app, tmp_path)
+    problems: list[str] = []
+    for sweep in sweeps(_ids(app)):
+        ctx = _context(browser, locale=LOCALES[lang], **VARIANTS["phone"])
+        try:
+            page = ctx.new_page()
+            if sweep.persona != "anonymous":
+                browser_login(page, live_server, sweep.persona, DEMO_PASSWORD)
+            for name, path in sweep.pages.items():
+                page.goto(live_server + path)
+                where = f"{sweep.persona} {name} ({path})"
+                small = [t for t in page.evaluate(TARGETS)
+                         if t["width"] < 24 or t["height"] < 24]
+                problems += [f"{where}: {t}" for t in small]
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                if wide > 390:
+                    problems.append(f"{where}: the page is {wide} px wide")
+                if SECONDS.search(page.locator("main").inner_text()):
+                    problems.append(f"{where}: a time with seconds")
+        finally:
+            ctx.close()
+    assert not problems, "\n".join(problems)

@@ -161,7 +161,7 @@ def test_agenda_routes_refuse_after_notice_and_bad_input(
     base = f"/c/spj/meetings/{mid}"
     assert client.post(f"{base}/agenda", data={"proposal_id": "abc"}).status_code == 302
     assert client.post(f"{base}/agenda", data={"proposal_id": "99999"}).status_code == 302
-    client.post(f"{base}/notice/publish")
+    client.post(f"{base}/notice/publish", data={"confirm": "yes"})
     client.post(f"{base}/agenda", data={"proposal_id": str(other)})
     client.post(f"{base}/agenda/{first}/remove")
     page = client.get(base).get_data(as_text=True)
@@ -217,3 +217,33 @@ def test_a_refused_schedule_is_shown_under_its_field_and_nothing_is_kept(
     field = page[page.index('name="starts_at"'):]
     assert field.index("会议时间必须在将来") < field.index('name="place"')  # under its field
     assert db.session.query(Meeting).count() == 0
+
+
+def test_publishing_the_meeting_notice_goes_through_a_confirmation_page(
+        client: FlaskClient, make_community: MakeCommunity, make_user: MakeUser) -> None:
+    """The button on the meeting shows the notice as it will be public, that the agenda locks
+    and the owners are told; only the confirmed POST from that page publishes (no JS)."""
+    with client.application.test_request_context("/"):
+        world = build(make_community, make_user)
+        mid = _assembly(world, utcnow() + timedelta(days=30)).id
+        db.session.commit()
+    login(client, "spj-chair")
+    base = f"/c/spj/meetings/{mid}"
+    page = client.get(base).get_data(as_text=True)
+    assert f'<form method="get" action="{base}/notice/publish">' in page  # the button asks
+    unconfirmed = client.post(f"{base}/notice/publish")
+    assert unconfirmed.status_code == 302
+    assert unconfirmed.headers["Location"] == f"{base}/notice/publish"
+    confirm = client.get(f"{base}/notice/publish").get_data(as_text=True)
+    for text in ("确认发布会议通知", "发布后将公开的内容", "2037年第一次业主大会", "会所二楼",
+                 "电动车充电棚选址", "任何人无需登录", "站内信箱收到会议通知",
+                 "发布后议程锁定，通知不能修改或撤回", 'name="confirm" type="hidden" value="yes"',
+                 "确认发布（锁定议程）", "返回，暂不发布"):
+        assert text in confirm, text
+    with client.application.app_context():
+        assert db.session.get(Meeting, mid).state == MeetingState.DRAFT  # nothing published
+    done = client.post(f"{base}/notice/publish", data={"confirm": "yes"})
+    assert done.headers["Location"] == base
+    with client.application.app_context():
+        assert db.session.get(Meeting, mid).state == MeetingState.NOTICED
+    assert client.get(f"{base}/notice/publish").headers["Location"] == base  # nothing to ask
