@@ -38,11 +38,14 @@ def load_votes(result: DemoResult) -> None:
         result.stages.append("votes: feature not available, skipped")
         return
     open_vote, cast_ballot, enter_paper_ballot, close_vote, vote_result = api
+    from voting.counting.methods import ApproveEach  # built whenever voting.services is
+
+    method = ApproveEach.name  # per-option agree / oppose / abstain, named by the registry
     now = datetime.now(UTC)
 
     shed = result.proposals["shed"]
     committee = result.users["spj-committee"]
-    vote = open_vote(shed, committee, "approve_each", now + timedelta(days=14))
+    vote = open_vote(shed, committee, method, now + timedelta(days=14))
     for username, sides in (("spj-committee", ("abstain", "agree")),
                             ("chen-lixin", ("oppose", "agree"))):
         cast_ballot(vote, result.users[username], _sides(shed, sides))
@@ -55,7 +58,7 @@ def load_votes(result: DemoResult) -> None:
 
     lease = result.proposals["guardroom"]
     committee = result.users["jax-committee"]
-    vote = open_vote(lease, committee, "approve_each", now + timedelta(days=7))
+    vote = open_vote(lease, committee, method, now + timedelta(days=7))
     for username in ("jax-committee", "jax-owner", "jax-coowner"):
         cast_ballot(vote, result.users[username], _sides(lease, ("agree",)))
     skip = _linked_refs(result, "jax") | {"jax0001"}
@@ -82,7 +85,7 @@ def _mandate(result: DemoResult, vote: Any) -> None:
 
 
 def _sides(proposal: Any, sides: tuple[str, ...]) -> dict[str, str]:
-    """approve_each choices: one side per option, in the options' order."""
+    """Per-option choices: one side per option, in the options' order."""
     return {str(o.id): side for o, side in zip(proposal.options, sides, strict=True)}
 
 

@@ -26,7 +26,7 @@ from meetings.decisions import decisions_of
 from meetings.errors import MeetingError
 from meetings.models import Minutes, MinutesState
 from meetings.permissions import can_draft_minutes, can_publish_minutes, can_view_minutes
-from proposals.models import Proposal
+from proposals.queries import load_proposal
 
 blp = Blueprint("api_meetings", __name__, description="Minutes and the decision register")
 
@@ -110,7 +110,7 @@ def _load_minutes(minutes_id: int) -> Minutes:
 @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
 def create_minutes(proposal_id: int) -> dict[str, Any]:
     """Draft minutes from a proposal, its discussion and its result (committee)."""
-    proposal = db.session.get(Proposal, proposal_id)
+    proposal = load_proposal(proposal_id, None)
     if proposal is None:
         raise NotFound("not_found", N_("没有这个议题"))
     user = api_user()

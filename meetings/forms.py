@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, AnyOf, DataRequired, Length, NumberRange, Optional
 
 from app.forms import as_choices
+from app.ids import MAX_ID
 from app.law import MeetingKind
 from meetings.models import AttendanceMode
 from meetings.rules import MAX_OBJECTION_DAYS
@@ -60,7 +61,7 @@ class AttendanceForm(FlaskForm):
     """Tick one attendee: an owner (by owner_ref) or a committee member (by user id)."""
 
     owner_ref = StringField(_l("业主编号"), validators=[Optional(), Length(max=64)])
-    user_id = IntegerField(_l("委员"), validators=[Optional()])
+    user_id = IntegerField(_l("委员"), validators=[Optional(), NumberRange(1, MAX_ID)])
     mode = SelectField(_l("出席方式"), choices=mode_choices, validators=[DataRequired()])
 
 

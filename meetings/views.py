@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -151,7 +152,7 @@ def meeting_cancel(slug: str, meeting_id: int) -> Response:
 
 
 @bp.route("/c/<slug>/meetings/<id:meeting_id>/attendance", methods=["GET", "POST"])
-def attendance(slug: str, meeting_id: int) -> str | Response:
+def attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
     """The attendance register with the live quorum indicator (committee)."""
     community, meeting = managed_meeting(slug, meeting_id)
     form = AttendanceForm()
@@ -180,7 +181,7 @@ def attendance(slug: str, meeting_id: int) -> str | Response:
         members=services.committee_members(community.id), quorum=services.meeting_quorum(meeting),
         quorum_words=describe_quorum(lang_code()),
         committee=meeting.kind == MeetingKind.COMMITTEE_MEETING, action=ActionForm(),
-        form=form)
+        form=form), 400 if request.method == "POST" else 200
 
 
 @bp.route("/c/<slug>/meetings/<id:meeting_id>/attendance/<id:attendance_id>/remove",

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from app.i18n import lang_code
-from app.law import describe_rule, matter_name, threshold_for_matters
+from app.law import describe_matters_rules, describe_rule, matter_name, threshold_for_matters
 from proposals import permissions
 
 
@@ -54,6 +54,11 @@ def threshold_words(matters: Iterable[int]) -> str:
     return describe_rule(threshold_for_matters(matters), lang_code())
 
 
+def matters_rules_words() -> str:
+    """Which items need which approval, in the UI language (the law's words)."""
+    return describe_matters_rules(lang_code())
+
+
 def matter_label(number: int) -> str:
     """An Art. 278 matter's name in the UI language."""
     return matter_name(number, lang_code())
@@ -64,4 +69,5 @@ JINJA_GLOBALS: dict[str, Callable[..., Any] | object] = {
     "proposal_state_label": state_label, "proposal_move_label": move_label,
     "funding_label": funding_label, "stance_label": stance_label,
     "threshold_words": threshold_words, "matter_label": matter_label,
+    "matters_rules_words": matters_rules_words,
 }

@@ -76,3 +76,29 @@ def test_a_map_with_named_keys_documents_those_keys_only(client: FlaskClient) ->
     assert {"vote_opened", "comment_reply", "mandate_granted"} <= set(channels["properties"])
     assert channels["properties"]["vote_opened"]["items"]["enum"] == [
         "inbox", "email", "sms", "wechat"]
+
+
+def test_every_operation_declares_its_answer_and_its_errors(client: FlaskClient) -> None:
+    """Each operation of every feature (not only voting's) names a success response with a
+    schema (or 204) and its 4xx/5xx in the error envelope: a generated client reads them all."""
+    spec = _spec(client)
+    gaps = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation["responses"]
+            success = {code: r for code, r in responses.items() if code.startswith("2")}
+            if not success:
+                gaps.append(f"{method} {path}: no success response")
+            for code, response in success.items():
+                content = response.get("content") or {}
+                if code != "204" and (not content or not all(
+                        media.get("schema") for media in content.values())):
+                    gaps.append(f"{method} {path} {code}: no schema")
+            for code, response in responses.items():
+                if code[0] in "45" and "$ref" not in response and not response.get("content"):
+                    gaps.append(f"{method} {path} {code}: no error envelope")
+            if not any(code[0] == "4" for code in responses):
+                gaps.append(f"{method} {path}: no refusal documented")
+    assert gaps == []

@@ -21,9 +21,17 @@ from app.law import (
     QUORUM,
     Threshold,
     approval_met,
+    describe_failed_for_quorum,
+    describe_matters_rules,
+    describe_missing,
+    describe_participation,
     describe_quorum,
+    describe_quorum_outcome,
+    describe_quorum_state,
     describe_rule,
+    describe_share,
     describe_threshold,
+    describe_verdict,
     earliest_meeting_day,
     end_of_period,
     full_days_between,
@@ -188,6 +196,45 @@ def test_rules_in_chinese_and_english() -> None:
     assert describe_rule("majority", "zh-CN") == describe_rule("majority", "zh")
     with pytest.raises(ValueError):
         describe_quorum("fr")
+
+
+def test_the_shares_and_the_quorum_state_in_words() -> None:
+    """The pages' fraction names, the quorum sentence and the matters hint come from the law."""
+    assert [describe_share(s, "zh") for s in (QUORUM, Fraction(3, 4), Fraction(1, 2))] == [
+        "三分之二", "四分之三", "半数"]
+    assert describe_share(QUORUM, "en") == "two thirds"
+    assert describe_quorum_state(True, "zh") == "参与已达到面积和人数均三分之二。"
+    assert describe_quorum_state(False, "en") == (
+        "Turnout has not yet reached two thirds of both area and headcount.")
+    assert describe_missing("3", "173.34 m²", "zh") == "距三分之二还差 3 人、173.34 m²。"
+    assert describe_matters_rules("zh") == (
+        "涉及第6、7、8项的，需四分之三同意；其他事项需过半数同意；都不选则为咨询性征求意见。")
+    assert describe_matters_rules("en") == (
+        "Items 6, 7 and 8 need three quarters; the others more than half; none makes it an "
+        "advisory consultation.")
+    assert describe_verdict(Threshold.THREE_QUARTERS, False, "zh") == "低于四分之三"
+    assert describe_participation("area", True, "70.00%", "en") == (
+        "Participation by area 70.00%, reaches two thirds")
+    assert describe_quorum_outcome(Threshold.MAJORITY, True) is None
+    assert describe_quorum_outcome(Threshold.ADVISORY, False, "zh") == (
+        "咨询性表决不要求参与率达到三分之二")
+    assert describe_failed_for_quorum("甲", "zh") == "甲 未通过：参与率未达到三分之二"
+
+
+def test_no_fraction_of_the_law_is_worded_outside_it() -> None:
+    """The law's fractions ("三分之二", "四分之三") are named in `app/law/` only: features,
+    templates and the counting core ask the law for them (issue 8: no copy of its wording)."""
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for folder in ("app", "proposals", "voting", "meetings", "notifications", "turnout",
+                   "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix not in {".py", ".html"} or "law" in path.relative_to(root).parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if "三分之二" in line or "四分之三" in line:
+                    found.append(f"{path.relative_to(root)}:{number}")
+    assert found == []
 
 
 # --- days as the Civil Code counts them ---------------------------------------------------

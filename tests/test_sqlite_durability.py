@@ -15,6 +15,7 @@ from sqlalchemy import text
 from app.db import immediate_transactions
 from app.extensions import db
 from tests.conftest import make_app
+from tests.threads import run_in_threads
 
 
 def _sqlite_app(tmp_path: Path) -> Flask:
@@ -51,29 +52,28 @@ def test_writing_requests_take_the_write_lock_and_readers_do_not(tmp_path: Path)
                 "show_ballot_units, created_at) VALUES ('a', 'A', 3, 'allowed', 'counted', 15, "
                 "0, 1, 0, 1, '2026-01-01 00:00:00')"))
             holding.set()
-            release.wait(10)
+            assert release.wait(10), "the reader never finished"
             order.append("first commits")
             db.session.commit()
 
     def second_writer() -> None:
-        holding.wait(10)
+        assert holding.wait(10), "the first writer never began"
         with app.app_context(), immediate_transactions():
             db.session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE waits for the first writer
             order.append("second begins")
             db.session.commit()
 
-    t1 = threading.Thread(target=first_writer)
-    t2 = threading.Thread(target=second_writer)
-    t1.start()
-    t2.start()
-    holding.wait(10)
-    # a reader is not blocked by the open write transaction (WAL) and sees committed data only
-    with app.app_context():
-        assert db.session.execute(text("SELECT count(*) FROM community")).scalar() == 0
-        db.session.rollback()
-    release.set()
-    t1.join(20)
-    t2.join(20)
+    def reader() -> None:
+        """Not blocked by the open write transaction (WAL); sees committed data only."""
+        assert holding.wait(10), "the first writer never began"
+        try:
+            with app.app_context():
+                assert db.session.execute(text("SELECT count(*) FROM community")).scalar() == 0
+                db.session.rollback()
+        finally:
+            release.set()
+
+    run_in_threads([first_writer, second_writer, reader], together=False)
     assert order == ["first commits", "second begins"]
     with app.app_context():
         assert db.session.execute(text("SELECT count(*) FROM community")).scalar() == 1

@@ -35,15 +35,15 @@ def _desk_items(community: Any, member: Any) -> list[Any]:
     from flask_babel import gettext as _
 
     from app.hooks import DeskItem
-    from app.i18n import format_percent
-    from app.law import QUORUM
+    from app.i18n import format_percent, lang_code
+    from app.law import QUORUM, describe_share
     from turnout.services import open_vote_turnouts
     from turnout.views import missing_words
 
     items = []
     for t in open_vote_turnouts(community):
-        detail = _("参与 %(heads)s（人数）、%(area)s（面积），法定三分之二；%(missing)s；"
-                   "剩余 %(days)s 天",
+        detail = _("参与 %(heads)s（人数）、%(area)s（面积），法定%(quorum)s；%(missing)s；"
+                   "剩余 %(days)s 天", quorum=describe_share(QUORUM, lang_code()),
                    heads=format_percent(t.participation.headcount, t.electorate.headcount,
                                         QUORUM),
                    area=format_percent(t.participation.area, t.electorate.area, QUORUM),

@@ -26,7 +26,7 @@ from app.context import (
 from app.extensions import db
 from app.forms import as_choices
 from app.i18n import format_area, format_count, lang_code
-from app.law import QUORUM, describe_quorum
+from app.law import QUORUM, describe_quorum, describe_share
 from app.register.models import Building, Community
 from app.uow import perform
 from turnout import charts
@@ -59,17 +59,18 @@ bp = Blueprint("turnout", __name__)
 def missing_words(headcount: int, area: Any) -> str:
     """"还差 37 人、2,140.20 m²" (or that the quorum is reached)."""
     if not headcount and not area:
-        return _("已达到三分之二参与率")
+        return _("已达到%(quorum)s参与率", quorum=describe_share(QUORUM, lang_code()))
     return _("还差 %(heads)s 人、%(area)s", heads=format_count(headcount),
              area=format_area(area))
 
 
 def bars(uid: str, electorate: Tally, part: Tally, met_head: bool, met_area: bool) -> list[Any]:
     """The two progress bars of a turnout (area, headcount) with the 2/3 marker."""
+    two_thirds = describe_share(QUORUM, lang_code())
     return [progress_bar(f"{uid}-area", _("按面积参与"), part.area, electorate.area, QUORUM,
-                         _("三分之二"), met_area),
+                         two_thirds, met_area),
             progress_bar(f"{uid}-head", _("按人数参与"), part.headcount, electorate.headcount,
-                         QUORUM, _("三分之二"), met_head)]
+                         QUORUM, two_thirds, met_head)]
 
 
 @bp.route("/c/<slug>/votes/<id:vote_id>/turnout")
@@ -82,7 +83,7 @@ def dashboard(slug: str, vote_id: int) -> ResponseReturnValue:
     chart = charts.over_time(
         "over-time", _("参与随时间变化"), [p.day.isoformat() for p in points],
         [p.participation for p in points], turnout.electorate, _("人数"), _("面积"),
-        _("三分之二"))
+        describe_share(QUORUM, lang_code()))
     buildings = [{"b": b, "words": missing_words(b.missing.headcount, b.missing.area),
                   "bars": bars(f"b{b.building_id}", b.electorate, b.participation,
                                b.missing.headcount == 0, b.missing.area == 0)}

@@ -29,7 +29,7 @@ from app.ids import PageField
 from app.law import Threshold
 from app.law.words import N_
 from app.uow import transactional, write_during_read
-from proposals.models import Proposal
+from proposals.queries import load_proposal
 from voting import permissions as perm
 from voting.counting import METHODS
 from voting.models import (
@@ -398,7 +398,7 @@ def _require(allowed: bool) -> None:
 def create_vote(body: dict[str, Any], proposal_id: int) -> dict[str, Any]:
     """Open the proposal's vote: freezes the electorate, moves the proposal to voting."""
     user = api_user()
-    proposal = db.session.get(Proposal, proposal_id)
+    proposal = load_proposal(proposal_id, None)
     member = membership_of(user, proposal.community) if proposal else None
     if proposal is None or member is None or user is None:
         raise NotFound("not_found", N_("没有这个议题"))

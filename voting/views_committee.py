@@ -8,8 +8,14 @@ from flask_babel import gettext as _
 
 from app.context import current_member, get_community_or_404, require
 from app.extensions import db
-from app.i18n import lang_code, local_to_utc
-from app.law import describe_early_close, describe_quorum, missing_for_quorum
+from app.i18n import format_area, format_count, lang_code, local_to_utc
+from app.law import (
+    describe_early_close,
+    describe_missing,
+    describe_quorum,
+    describe_quorum_state,
+    missing_for_quorum,
+)
 from app.register.models import Community
 from app.uow import perform, write_during_read
 from proposals.queries import load_proposal
@@ -90,8 +96,10 @@ def close(slug: str, vote_id: int) -> ResponseReturnValue:
     status = 400 if request.method == "POST" else 200
     return render_template(
         "voting/close.html", community=community, vote=vote, form=form, turnout=turnout,
-        missing=missing, pending=pending_conflicts(vote), accepting=is_open(vote),
+        pending=pending_conflicts(vote), accepting=is_open(vote),
         quorum_words=describe_quorum(lang),
+        quorum_state=describe_quorum_state(turnout.quorum_met, lang) if turnout.quorum_met
+        else describe_missing(format_count(missing.headcount), format_area(missing.area), lang),
         consequence=describe_early_close(vote.threshold, turnout.quorum_met,
                                          len(vote.option_ids), lang)), status
 

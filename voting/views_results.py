@@ -12,9 +12,10 @@ from app.context import require
 from app.i18n import lang_code
 from app.law import (
     QUORUM,
-    Threshold,
     approval_share,
     describe_quorum,
+    describe_quorum_state,
+    describe_share,
     describe_threshold,
     quorum_share_met,
 )
@@ -29,7 +30,7 @@ from voting.views_base import bp, load_vote
 
 def turnout_charts(uid: str, electorate: Tally, part: Tally) -> list[Any]:
     """Participation by area and by headcount against the two-thirds quorum."""
-    two_thirds = _("三分之二")
+    two_thirds = describe_share(QUORUM, lang_code())
     return [
         charts.progress_bar(f"{uid}-area", _("按面积参与"), part.area, electorate.area,
                             QUORUM, two_thirds, quorum_share_met(part.area, electorate.area)),
@@ -42,8 +43,8 @@ def turnout_charts(uid: str, electorate: Tally, part: Tally) -> list[Any]:
 def option_charts(uid: str, result: Result) -> dict[int, Any]:
     """One chart per option: agree / oppose / abstain by area and by headcount."""
     share = approval_share(result.threshold)
-    label = _("四分之三") if result.threshold == Threshold.THREE_QUARTERS else _("半数")
     lang = lang_code()
+    label = describe_share(share, lang)
     sides = {side: side_label(side, lang) for side in Side}
     part = result.participation
     out = {}
@@ -77,6 +78,7 @@ def results(slug: str, vote_id: int) -> ResponseReturnValue:
     if vote.state == VoteState.OPEN:
         turnout = turnout_of(vote)
         context.update(participation=turnout.participation, quorum_met=turnout.quorum_met,
+                       quorum_state=describe_quorum_state(turnout.quorum_met, lang),
                        turnout=turnout_charts("t", electorate, turnout.participation))
         return render_template("voting/results_open.html", **context)
     result = vote_result(vote, lang=lang)

@@ -71,6 +71,31 @@ RULES: dict[Threshold, Rule] = {
 
 QUORUM_WORDS = N_("需专有部分面积占比三分之二以上且人数占比三分之二以上的业主参与表决")
 
+#: the shares the law measures by, named (a chart's marker, a sentence that quotes the rule)
+SHARE_WORDS: dict[Fraction, str] = {
+    QUORUM: N_("三分之二"),
+    Fraction(3, 4): N_("四分之三"),
+    Fraction(1, 2): N_("半数"),
+}
+
+#: participation in one dimension against the two-thirds quorum: (reached, below)
+PARTICIPATION_WORDS: dict[str, tuple[str, str]] = {
+    "area": (N_("按面积参与率 %(pct)s，达到三分之二"), N_("按面积参与率 %(pct)s，低于三分之二")),
+    "headcount": (N_("按人数参与率 %(pct)s，达到三分之二"),
+                  N_("按人数参与率 %(pct)s，低于三分之二")),
+}
+
+#: an agreeing share against the threshold's share: (met, not met)
+VERDICT_WORDS: dict[Threshold, tuple[str, str]] = {
+    Threshold.THREE_QUARTERS: (N_("达到四分之三"), N_("低于四分之三")),
+    Threshold.MAJORITY: (N_("超过半数"), N_("未超过半数")),
+    Threshold.ADVISORY: (N_("超过半数"), N_("未超过半数")),
+}
+
+#: whether participation reached the quorum: (reached, not reached)
+QUORUM_STATE_WORDS = (N_("参与已达到面积和人数均三分之二。"),
+                      N_("参与尚未达到面积和人数均三分之二。"))
+
 
 @dataclass(frozen=True)
 class Matter:
@@ -229,6 +254,59 @@ def describe_threshold(threshold: Threshold | str, lang: str = "zh") -> str:
 def describe_quorum(lang: str = "zh") -> str:
     """The two-thirds participation quorum in plain words."""
     return text(QUORUM_WORDS, lang)
+
+
+def describe_share(share: Fraction, lang: str = "zh") -> str:
+    """A share the law measures by, named: "三分之二", "四分之三", "半数"."""
+    return text(SHARE_WORDS[share], lang)
+
+
+def describe_quorum_state(met: bool, lang: str = "zh") -> str:
+    """Whether participation reached the two-thirds quorum by area and headcount, in words."""
+    return text(QUORUM_STATE_WORDS[0] if met else QUORUM_STATE_WORDS[1], lang)
+
+
+def describe_participation(dimension: str, reached: bool, pct: str, lang: str = "zh") -> str:
+    """Participation by "area" or "headcount" (`pct` formatted) against the quorum."""
+    words = PARTICIPATION_WORDS[dimension]
+    return text(words[0] if reached else words[1], lang, pct=pct)
+
+
+def describe_verdict(threshold: Threshold | str, met: bool, lang: str = "zh") -> str:
+    """Whether an agreeing share meets the threshold's share, in words."""
+    words = VERDICT_WORDS[Threshold(threshold)]
+    return text(words[0] if met else words[1], lang)
+
+
+def describe_quorum_outcome(threshold: Threshold | str, met: bool,
+                            lang: str = "zh") -> str | None:
+    """What the quorum meant for the vote: none required, or failed (every option fails)."""
+    if not quorum_required(threshold):
+        return text(N_("咨询性表决不要求参与率达到三分之二"), lang)
+    if not met:
+        return text(N_("参与表决的业主未达到专有部分面积和人数均三分之二，各方案均不通过"), lang)
+    return None
+
+
+def describe_failed_for_quorum(title: str, lang: str = "zh") -> str:
+    """An option that had the approval but fails because participation missed the quorum."""
+    return text(N_("%(title)s 未通过：参与率未达到三分之二"), lang, title=title)
+
+
+def describe_missing(headcount_words: str, area_words: str, lang: str = "zh") -> str:
+    """What participation still lacks to the quorum, the figures already formatted."""
+    return text(N_("距三分之二还差 %(n)s 人、%(a)s。"), lang, n=headcount_words, a=area_words)
+
+
+def describe_matters_rules(lang: str = "zh") -> str:
+    """Which items need which approval, for whoever picks a proposal's matters."""
+    strict = [m.number for m in MATTERS.values() if m.threshold == Threshold.THREE_QUARTERS]
+    numbers = text(N_("%(first)s、%(last)s"), lang, first=text(N_("、"), lang).join(
+        str(n) for n in strict[:-1]), last=strict[-1]) if len(strict) > 1 else str(strict[0])
+    return text(N_("涉及第%(items)s项的，需%(strict)s同意；其他事项需过%(majority)s同意；"
+                   "都不选则为咨询性征求意见。"), lang, items=numbers,
+                strict=describe_share(RULES[Threshold.THREE_QUARTERS].share, lang),
+                majority=describe_share(RULES[Threshold.MAJORITY].share, lang))
 
 
 def describe_rule(threshold: Threshold | str, lang: str = "zh") -> str:

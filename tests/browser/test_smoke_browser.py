@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.browser.conftest import browser_login, screenshot
 
 
-def test_member_sees_community_home(page, live_server, make_community, make_user) -> None:  # noqa: ANN001
+def test_member_sees_community_home(page, live_server, make_community, make_user) -> None:
     community = make_community()
     make_user("zhang", community, "owner", owner_ref="o1")
     browser_login(page, live_server, "zhang")

@@ -4,12 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app.accounts.models import User
+from app.db import utcnow
+from app.extensions import db
 from app.register.models import Community
+from meetings import services
+from meetings.models import Attendance
 from tests.factories import login
 from tests.meetings.helpers import build, token
 
@@ -68,3 +74,26 @@ def test_api_ids_out_of_range_are_not_found(client: FlaskClient, jinanxiaozhu: N
         response = client.open(url, method=method, headers=headers)
         assert response.status_code == 404, f"{method} {url}"
         assert response.get_json()["error"]["code"] == "not_found", f"{method} {url}"
+
+
+@pytest.mark.parametrize("number", ("2147483648", "9223372036854775808", "0", "-1"))
+def test_an_attendee_id_out_of_range_in_the_form_is_refused(
+        client: FlaskClient, jinanxiaozhu: None, number: str) -> None:
+    """The attendance form's committee member id is bounded like a URL id: a form error, no
+    query with a number past the column (PostgreSQL raised DataError: a 500)."""
+    with client.application.test_request_context("/"):
+        community = db.session.execute(select(Community).where(
+            Community.slug == "jinanxiaozhu")).scalar_one()
+        chair = db.session.execute(select(User).where(
+            User.username == "jinanxiaozhu-chair")).scalar_one()
+        meeting = services.schedule_meeting(
+            community, kind="committee_meeting", title="业委会会议",
+            starts_at=utcnow() + timedelta(days=3), place="会所", actor=chair)
+        db.session.commit()
+        meeting_id = meeting.id
+    login(client, "jinanxiaozhu-chair")
+    response = client.post(f"{C}/meetings/{meeting_id}/attendance",
+                           data={"user_id": number, "mode": "in_person"})
+    assert response.status_code == 400  # the attendance page again, nothing ticked
+    with client.application.app_context():
+        assert db.session.execute(select(Attendance)).first() is None

@@ -76,6 +76,26 @@ def test_owners_without_a_verified_contact_are_listed(nctx: Flask, town: Town) -
     assert [(r[0], r[3]) for r in rows[1:]] == [("o08", "yes"), ("o09", "no"), ("o10", "no")]
 
 
+def test_both_exports_neutralise_formulas_in_names(nctx: Flask, town: Town,
+                                                   servers: Servers) -> None:
+    """Register names are typed by people: a formula comes out as text (issue 9, item 3)."""
+    town.owner("o09").names = '=HYPERLINK("http://evil.cn","x")'
+    town.owner("o10").names = '@SUM(1+1)*cmd|"/C calc"!A0'
+    db.session.commit()
+    open_town_vote(town)
+    run_jobs(nctx)
+    event_id = _vote_event()
+    client = nctx.test_client()
+    login(client, "weiyuan")
+    for url, column in (("/c/hexie/notifications/unreached.csv", "names"),
+                        (f"/c/hexie/notifications/{event_id}.csv", "name")):
+        rows = list(csv.DictReader(io.StringIO(client.get(url).get_data(as_text=True)
+                                               .lstrip("\ufeff"))))
+        names = {r["owner_ref"]: r[column] for r in rows if r["owner_ref"] in ("o09", "o10")}
+        assert names == {"o09": '\'=HYPERLINK("http://evil.cn","x")',
+                         "o10": '\'@SUM(1+1)*cmd|"/C calc"!A0'}, url
+
+
 def test_the_inbox_api(nctx: Flask, town: Town, servers: Servers) -> None:
     open_town_vote(town)
     run_jobs(nctx)

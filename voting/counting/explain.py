@@ -1,10 +1,11 @@
 """Reasons in words, Chinese (default) or English, for a ``Result``.
 
-The sentences are Chinese source texts marked with `N_` and translated with `app.law.text`
-from the voting catalogue. Percentages come from `app.law.format_percent`: computed exactly and
-rounded half-up to two decimals; the verdicts beside them come from the exact comparison, never
-from the rounded figure, and a share that differs from the boundary it is compared with (2/3,
-1/2, 3/4) but would print the same gets as many more decimals as tell them apart ("74.998%").
+The sentences are Chinese source texts marked with `N_` and translated with `app.law.text`;
+the quorum's and the thresholds' words are the law's own (`app.law`). Percentages come from
+`app.law.format_percent`: computed exactly and rounded half-up to two decimals; the verdicts
+beside them come from the exact comparison, never from the rounded figure, and a share that
+differs from the boundary it is compared with (2/3, 1/2, 3/4) but would print the same gets as
+many more decimals as tell them apart ("74.998%").
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ import dataclasses
 
 from app.law import (
     QUORUM,
-    Threshold,
     approval_share,
+    describe_failed_for_quorum,
+    describe_participation,
+    describe_quorum_outcome,
     describe_threshold,
+    describe_verdict,
     format_percent,
     normalize_lang,
     quorum_required,
@@ -36,23 +40,6 @@ AGREE_AREA = N_("%(title)s 同意面积占参与面积 %(pct)s，%(verdict)s")
 #: an option's agreeing headcount in the reasons
 AGREE_HEADCOUNT = N_("%(title)s 同意人数占参与人数 %(pct)s，%(verdict)s")
 
-#: participation against the two-thirds quorum: (reached, below) per dimension
-_PARTICIPATION = {
-    "area": (N_("按面积参与率 %(pct)s，达到三分之二"), N_("按面积参与率 %(pct)s，低于三分之二")),
-    "headcount": (N_("按人数参与率 %(pct)s，达到三分之二"),
-                  N_("按人数参与率 %(pct)s，低于三分之二")),
-}
-#: an agreeing share against the approval share: (met, not met)
-_VERDICTS = {
-    Threshold.THREE_QUARTERS: (N_("达到四分之三"), N_("低于四分之三")),
-    Threshold.MAJORITY: (N_("超过半数"), N_("未超过半数")),
-    Threshold.ADVISORY: (N_("超过半数"), N_("未超过半数")),
-}
-
-
-def _verdict(threshold: Threshold, met: bool, lang: str) -> str:
-    words = _VERDICTS[threshold]
-    return text(words[0] if met else words[1], lang)
 
 
 def explain_option(result: Result, option: OptionResult, lang: str = "zh") -> tuple[str, ...]:
@@ -72,15 +59,15 @@ def explain_option(result: Result, option: OptionResult, lang: str = "zh") -> tu
     lines = [
         text(area_words, lang, title=title,
              pct=format_percent(option.agree.area, part.area, boundary),
-             verdict=_verdict(threshold, area_met, lang)),
+             verdict=describe_verdict(threshold, area_met, lang)),
         text(head_words, lang, title=title,
              pct=format_percent(option.agree.headcount, part.headcount, boundary),
-             verdict=_verdict(threshold, head_met, lang)),
+             verdict=describe_verdict(threshold, head_met, lang)),
     ]
     if option.passed:
         lines.append(text(N_("%(title)s 通过"), lang, title=title))
     elif area_met and head_met and quorum_required(threshold) and not result.quorum_met:
-        lines.append(text(N_("%(title)s 未通过：参与率未达到三分之二"), lang, title=title))
+        lines.append(describe_failed_for_quorum(title, lang))
     else:
         lines.append(text(N_("%(title)s 未通过"), lang, title=title))
     return tuple(lines)
@@ -93,14 +80,11 @@ def _participation(result: Result, lang: str) -> list[str]:
     lines = []
     for dimension, num, den in (("area", part.area, electorate.area),
                                 ("headcount", part.headcount, electorate.headcount)):
-        reached, below = _PARTICIPATION[dimension]
-        words = reached if share(num, den) >= QUORUM else below
-        lines.append(text(words, lang, pct=format_percent(num, den, QUORUM)))
-    if not quorum_required(result.threshold):
-        lines.append(text(N_("咨询性表决不要求参与率达到三分之二"), lang))
-    elif not result.quorum_met:
-        lines.append(text(N_("参与表决的业主未达到专有部分面积和人数均三分之二，各方案均不通过"),
-                          lang))
+        lines.append(describe_participation(dimension, share(num, den) >= QUORUM,
+                                            format_percent(num, den, QUORUM), lang))
+    outcome = describe_quorum_outcome(result.threshold, result.quorum_met, lang)
+    if outcome is not None:
+        lines.append(outcome)
     return lines
 
 
