@@ -41,6 +41,12 @@ def _session_cookie(app: Flask, username: str) -> str:
     return f"{cookie.key}={cookie.value}"
 
 
+#: Lighthouse's runtime errors of its own trace recording, which it asks to be run again for
+RECORDING_FAULTS = ("NO_NAVSTART", "NO_TRACING_STARTED", "NO_RESOURCE_REQUEST")
+#: runs of one page when Lighthouse could not record it
+RECORDING_ATTEMPTS = 3
+
+
 def _lighthouse(url: str, name: str, cookie: str | None) -> dict[str, float]:
     if not LIGHTHOUSE.exists():
         pytest.fail(f"{LIGHTHOUSE} is missing: run `make node-modules` (npm ci; part of make test)")
@@ -54,7 +60,14 @@ def _lighthouse(url: str, name: str, cookie: str | None) -> dict[str, float]:
     if cookie:
         args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=100, check=False)
+    for _attempt in range(RECORDING_ATTEMPTS):
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=100,
+                              check=False)
+        # Lighthouse itself may fail to record a trace (its own "Please run Lighthouse
+        # again"); that is its fault, not the page's, and it asks for another run. Any other
+        # failure, and every budget below, fails at once.
+        if done.returncode == 0 or not any(code in done.stderr for code in RECORDING_FAULTS):
+            break
     assert done.returncode == 0, f"lighthouse failed on {url}:\n{done.stderr[-3000:]}"
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["finalDisplayedUrl"].startswith(url), ("redirected", data["finalDisplayedUrl"])

@@ -305,7 +305,7 @@ def test_owner_compares_comments_and_leans_in_english_on_a_phone(
     leanings = page.locator("#leanings")
     assert "non-binding" in leanings.locator("h2").inner_text()
     counts = leanings.locator("ul").first.locator("li").all_inner_texts()
-    assert counts == [f"{SHED_A}：0 owners lean to it", f"{SHED_B}：1 owner leans to it"]
+    assert counts == [f"{SHED_A}: 0 owners lean to it", f"{SHED_B}: 1 owner leans to it"]
     lean_row_b = page.locator("li.option", has_text=SHED_B).locator(
         "div", has_text="Owners leaning to it")
     assert lean_row_b.locator("dd").inner_text() == "1 owner"
