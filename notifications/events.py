@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
+
 from app.db import utcnow
 from app.extensions import db
 from app.jobs import enqueue_after_commit
@@ -22,11 +24,9 @@ def record_event(kind: str, *, community_id: int | None, subject: str,
     get_kind(kind)  # an unknown kind is a bug: fail in the sender's transaction
     row = {"kind": kind, "community_id": community_id, "subject": subject, "key": key,
            "payload": payload, "context": {}, "created_at": utcnow(), "recipients": 0}
-    if key is None:
-        event = NotificationEvent(**row)
-        db.session.add(event)
-        db.session.flush()
-        event_id: int | None = event.id
+    if key is None:  # one INSERT ... RETURNING: no ORM flush on the ballot's path
+        event_id: int | None = db.session.execute(
+            insert(NotificationEvent).values(**row).returning(NotificationEvent.id)).scalar_one()
     else:
         event_id = insert_one_ignoring_duplicate(NotificationEvent, row)
         if event_id is None:
