@@ -8,8 +8,14 @@ database must hold exactly one ballot for each acknowledged (2xx) request and no
 from __future__ import annotations
 
 import json
+import os
 import random
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -93,6 +99,29 @@ def _check_ballots(url: str, community: synthetic.Community,
             and choices == 2 * len(stored)}
 
 
+@contextmanager
+def queue_for(backend: str) -> Iterator[dict[str, str]]:
+    """The jobs queue the app runs with, as it is deployed: SQLite embedded beside a SQLite
+    database (a throw-away file), Redis beside PostgreSQL (the scale path; `REDIS_URL` or the
+    local server). The ballots' outbox jobs are left unconsumed and removed afterwards."""
+    name = f"bench-voting-{uuid.uuid4().hex[:8]}"
+    if backend != "postgres":
+        with tempfile.TemporaryDirectory(prefix="yishi-bench-queue-") as folder:
+            yield {"YISHI_QUEUE_URL": f"sqlite:///{Path(folder) / 'jobs.db'}",
+                   "YISHI_QUEUE_NAME": name}
+        return
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
+    try:
+        yield {"YISHI_QUEUE_URL": url, "YISHI_QUEUE_NAME": name}
+    finally:
+        client = redis.Redis.from_url(url)
+        keys = list(client.scan_iter(f"huey.*{name}*"))
+        if keys:
+            client.delete(*keys)
+
+
 def run_backend(backend: str, url: str, settings: Settings) -> dict[str, Any]:
     """Seed the community on the database, then measure the bare endpoint and the real one."""
     from bench.common import bench_app
@@ -110,10 +139,15 @@ def run_backend(backend: str, url: str, settings: Settings) -> dict[str, Any]:
         bare = _load("bare", port, bare_requests(settings.bare_requests, community.option_ids),
                      settings)
     bare_rows = bare_app.count_rows(url)
-    app_env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "YISHI_SECURE_COOKIES": "0"}
-    log(f"voting [{backend}]: PUT /api/v1/votes/{{id}}/ballot, {len(community.voters)} owners")
-    with gunicorn("wsgi:app", app_env, workers=settings.workers, ready_path=READY_APP) as port:
-        full = _load("full stack", port, ballot_requests(community), settings)
+    with queue_for(backend) as queue:
+        app_env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "YISHI_SECURE_COOKIES": "0",
+                   **queue}
+        log(f"voting [{backend}]: PUT /api/v1/votes/{{id}}/ballot, {len(community.voters)} "
+            f"owners, jobs queue {queue['YISHI_QUEUE_URL'].split(':')[0]}")
+        with gunicorn("wsgi:app", app_env, workers=settings.workers,
+                      ready_path=READY_APP) as port:
+            full = _load("full stack", port, ballot_requests(community), settings)
+    figures["queue"] = queue["YISHI_QUEUE_URL"].split(":")[0]
     check = _check_ballots(url, community, full.acknowledged)
     figures["bare"] = {**bare.summary(), "rows_in_db": bare_rows,
                        "rows_match_acks": bare_rows == len(bare.acknowledged)}
