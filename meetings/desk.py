@@ -7,13 +7,14 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.models import Membership, Role
+from app.accounts.models import Membership
 from app.extensions import db
 from app.hooks import DeskItem
-from app.law import MeetingKind, more_than_half
+from app.law import more_than_half
 from app.register.models import Community
-from meetings.minutes import content_sha256
+from meetings.minutes import committee_signed, needs_committee_signatures
 from meetings.models import Meeting, Minutes, MinutesSignature, MinutesState, ResultNotice
+from meetings.services import committee_members
 from proposals.models import Proposal
 from voting.models import Vote, VoteState
 
@@ -42,23 +43,20 @@ def _minutes_items(community: Community) -> list[DeskItem]:
         .order_by(Minutes.id)).all()
     if not drafts:
         return []
-    committee = set(db.session.execute(select(Membership.user_id).where(
-        Membership.community_id == community.id, Membership.role == Role.COMMITTEE)).scalars())
-    signed: dict[int, set[tuple[int, str]]] = {}
+    committee = {m.user_id for m in committee_members(community.id)}
+    signatures: dict[int, list[tuple[int, str]]] = {}
     for minutes_id, user_id, sha in db.session.execute(
             select(MinutesSignature.minutes_id, MinutesSignature.user_id,
                    MinutesSignature.text_sha256)
             .where(MinutesSignature.minutes_id.in_([d.id for d in drafts]))):
-        signed.setdefault(minutes_id, set()).add((user_id, sha))
+        signatures.setdefault(minutes_id, []).append((user_id, sha))
     items = []
     for minutes_id, title, text, kind in drafts:
         url = url_for("meetings.minutes_edit", slug=community.slug, minutes_id=minutes_id)
-        if kind != MeetingKind.COMMITTEE_MEETING:
+        if not needs_committee_signatures(kind):
             items.append(DeskItem("minutes", _("纪要待发布：%(title)s", title=title), url))
             continue
-        current = content_sha256(text)
-        count = len({user for user, sha in signed.get(minutes_id, set())
-                     if sha == current and user in committee})
+        count = committee_signed(signatures.get(minutes_id, []), text, committee)
         words = (_("纪要可发布：%(title)s（已签 %(signed)s / %(total)s）", title=title,
                    signed=count, total=len(committee))
                  if more_than_half(count, len(committee)) else

@@ -8,6 +8,7 @@ exactly as served at `/c/<slug>/minutes/<id>.md`; its sha256 is `Minutes.sha256`
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
@@ -193,16 +194,29 @@ def sign_minutes(minutes: Minutes, *, actor: User, role: Role | str) -> MinutesS
     return signature
 
 
+def needs_committee_signatures(kind: MeetingKind | None) -> bool:
+    """Only committee-meeting minutes wait for the committee's signatures to be published."""
+    return kind == MeetingKind.COMMITTEE_MEETING
+
+
+def committee_signed(signatures: Iterable[tuple[int, str]], text: str,
+                     committee: set[int]) -> int:
+    """How many committee members signed this very text, from (user id, text sha256) pairs."""
+    current = content_sha256(text)
+    return len({user for user, sha in signatures if sha == current and user in committee})
+
+
 def signatures_needed(minutes: Minutes) -> tuple[int, int]:
     """(committee signatures of the current text, committee size) for committee minutes."""
     members = {m.user_id for m in committee_members(minutes.community_id)}
-    signed = {s.user_id for s in valid_signatures(minutes) if s.user_id in members}
-    return len(signed), len(members)
+    signed = committee_signed(((s.user_id, s.text_sha256) for s in minutes.signatures),
+                              minutes.text, members)
+    return signed, len(members)
 
 
 def may_publish(minutes: Minutes) -> bool:
     """Committee-meeting minutes need more than half of the committee's signatures."""
-    if minutes.meeting is None or minutes.meeting.kind != MeetingKind.COMMITTEE_MEETING:
+    if not needs_committee_signatures(minutes.meeting.kind if minutes.meeting else None):
         return True
     signed, total = signatures_needed(minutes)
     return more_than_half(signed, total)
