@@ -29,7 +29,7 @@ from voting.services import (
     open_vote,
     resolve_conflict,
 )
-from voting.services.extend import window_bounds, window_is_set
+from voting.services.extend import window_bounds
 from voting.services.pages import conflicts_with_ballots, count_ballots
 from voting.services.paper import entry_counts
 from voting.services.results import (
@@ -59,7 +59,7 @@ def open_form(slug: str, proposal_id: int) -> ResponseReturnValue:
         if outcome.value is not None:
             return redirect(url_for("voting.desk", slug=slug, vote_id=outcome.value.id))
     status = 400 if request.method == "POST" else 200
-    window = window_bounds(community) if window_is_set(community) else None
+    window = window_bounds(community) if community.vote_window_at_opening else None
     return render_template("voting/open.html", community=community, proposal=proposal,
                            form=form, window=window), status
 

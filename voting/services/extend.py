@@ -27,11 +27,6 @@ def window_bounds(community: Community) -> tuple[int, int]:
     return low, high
 
 
-def window_is_set(community: Community) -> bool:
-    """Whether the committee chose to have the window's bounds hold at opening too."""
-    return bool(community.vote_window_at_opening)
-
-
 def check_opening_window(community: Community, opened_at: datetime,
                          closes_at: datetime) -> None:
     """Refuse an opening whose window lies outside the bounds the committee has saved.
@@ -39,7 +34,7 @@ def check_opening_window(community: Community, opened_at: datetime,
     Unless the committee chose so there is no bound at opening (the law sets none); the
     maximum still bounds extensions.
     """
-    if not window_is_set(community):
+    if not community.vote_window_at_opening:
         return
     low, high = window_bounds(community)
     length = closes_at - opened_at
