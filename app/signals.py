@@ -25,6 +25,9 @@ vote_extended = events.signal("vote-extended")
 vote_closed = events.signal("vote-closed")
 #: a ballot was recorded in an owner's name; kwargs: vote, ballot, channel, actor, proxy
 ballot_recorded = events.signal("ballot-recorded")
+#: the committee resolved a paper/electronic conflict; kwargs: vote, conflict, ballot (the one
+#: that counts now), actor
+ballot_conflict_resolved = events.signal("ballot-conflict-resolved")
 #: a proxy mandate was granted or revoked; kwargs: mandate, actor
 mandate_granted = events.signal("mandate-granted")
 mandate_revoked = events.signal("mandate-revoked")

@@ -50,7 +50,7 @@ def _bell() -> dict[str, Any]:
 
 def _register_jobs(app: Flask) -> None:
     from app.jobs import crontab, periodic, task
-    from notifications import delivery, fanout, schedule
+    from notifications import ballots, delivery, fanout, schedule
 
     # sending first (people are waiting), then fan-outs, then the periodic sweeps
     task(app, "notifications.fan_out", fanout.fan_out, priority=5)
@@ -62,6 +62,8 @@ def _register_jobs(app: Flask) -> None:
     periodic(app, "notifications.objection_endings", schedule.objection_endings, every_minute)
     periodic(app, "notifications.digests", schedule.digests, crontab(minute="*/5"))
     periodic(app, "notifications.sweep", schedule.sweep, every_minute)
+    task(app, ballots.SOON_JOB, ballots.notice_ballots, priority=5)
+    periodic(app, ballots.JOB, ballots.notice_ballots, every_minute)
 
 
 def init_app(app: Flask) -> None:

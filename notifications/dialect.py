@@ -34,3 +34,15 @@ def insert_one_ignoring_duplicate(model: Any, row: dict[str, Any]) -> int | None
     statement = builder(model).values(**row).on_conflict_do_nothing().returning(model.id)
     new_id: int | None = db.session.execute(statement).scalar_one_or_none()
     return new_id
+
+
+def insert_returning_ids(model: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert the rows in one statement each chunk, skipping those whose UNIQUE key is taken;
+    the ids of the rows inserted (a row another transaction inserted first is not among them)."""
+    dialect = db.session.get_bind().dialect.name
+    builder: Any = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    ids: list[int] = []
+    for start in range(0, len(rows), CHUNK):
+        statement = builder(model).on_conflict_do_nothing().returning(model.id)
+        ids.extend(db.session.scalars(statement, list(rows[start:start + CHUNK])))
+    return ids

@@ -1,6 +1,7 @@
 """The domain signals this package listens to (per app). Each receiver runs inside the
 sender's transaction and only writes an outbox row (`record_event`): nothing is sent and
-nothing slow runs inside a request."""
+nothing slow runs inside a request. A ballot writes not even that: its receiver only has the
+ballot-notice sweep run seconds later (`notifications.ballots`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from app import signals
-from app.db import utcnow
 from app.extensions import db
+from notifications import ballots
 from notifications.events import record_event
 from notifications.kinds import ballot_channel
 from notifications.models import Delivery, DeliveryState, NotificationEvent
 
-CHANNELS = ("online", "proxy", "paper")
 #: kinds whose waiting deliveries are obsolete once the vote closed
 REMINDER_KINDS = ("vote_closing", "turnout_reminder")
 
@@ -47,15 +47,13 @@ def on_vote_closed(sender: Flask, *, vote: Any, **_: Any) -> None:
         .execution_options(synchronize_session=False))
 
 
-def on_ballot_recorded(sender: Flask, *, vote: Any, ballot: Any, channel: str | None = None,
-                       **_: Any) -> None:
-    """The owner in whose name the ballot was recorded: every account linked to them."""
-    how = channel if channel in CHANNELS else ballot_channel(ballot)
-    cast_at = ballot.cast_at or utcnow()
+def on_conflict_resolved(sender: Flask, *, vote: Any, ballot: Any, **_: Any) -> None:
+    """The owner hears which ballot counts now (the ballots themselves are told by the sweep
+    in `notifications.ballots`, which writes nothing in a ballot's transaction)."""
     record_event("ballot_recorded", community_id=vote.community_id, subject=f"vote:{vote.id}",
                  payload={"vote_id": vote.id, "elector_id": ballot.elector_id,
-                          "receipt": ballot.receipt, "channel": how,
-                          "cast_at": cast_at.isoformat()})
+                          "receipt": ballot.receipt, "channel": ballot_channel(ballot),
+                          "cast_at": ballot.cast_at.isoformat()})
 
 
 def on_turnout_reminder_requested(sender: Flask, *, vote: Any, building_id: int,
@@ -142,7 +140,8 @@ RECEIVERS = (
     (signals.vote_opened, on_vote_opened),
     (signals.vote_extended, on_vote_extended),
     (signals.vote_closed, on_vote_closed),
-    (signals.ballot_recorded, on_ballot_recorded),
+    (signals.ballot_recorded, ballots.kick),
+    (signals.ballot_conflict_resolved, on_conflict_resolved),
     (signals.mandate_granted, on_mandate_granted),
     (signals.mandate_revoked, on_mandate_revoked),
     (signals.result_published, on_result_published),

@@ -93,3 +93,43 @@ def test_0009_keeps_audit_entries_from_before_it_verifiable(tmp_path: Path) -> N
     finally:
         if BACKEND == "postgres":
             _drop_pg_database(url)
+
+
+def test_0018_keys_the_ballot_notices_before_it_and_starts_the_sweep_then(
+        tmp_path: Path) -> None:
+    """Ballot notices written in the ballot's transaction get their receipt's key (the
+    resolution's repeat of a receipt keeps none), so the sweep tells none of them again; its
+    cursor starts at the upgrade, so no older ballot is told late."""
+    from datetime import UTC, datetime
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app.jobs import cursor
+    from tests.conftest import BACKEND, _create_pg_database, _drop_pg_database, make_app
+
+    url = _create_pg_database() if BACKEND == "postgres" else f"sqlite:///{tmp_path}/old.db"
+    try:
+        app = make_app(url)
+        with app.app_context():
+            upgrade(revision="0017")
+            moment = datetime(2026, 1, 1, tzinfo=UTC)
+            with db.engine.begin() as conn:
+                for receipt, kind in (("R1", "ballot_recorded"), ("R2", "ballot_recorded"),
+                                      ("R1", "ballot_recorded"), ("R3", "vote_opened")):
+                    conn.execute(text(
+                        "INSERT INTO notification_event (kind, subject, payload, context, "
+                        "created_at, recipients) VALUES (:k, 'vote:1', :p, '{}', :t, 0)"),
+                        {"k": kind, "p": f'{{"receipt": "{receipt}"}}', "t": moment})
+            before = datetime.now(UTC)
+            upgrade()
+            keys = db.session.execute(text(
+                "SELECT key FROM notification_event ORDER BY id")).scalars().all()
+            assert keys == ["ballot_recorded:R1", "ballot_recorded:R2", None, None]
+            mark = cursor.position("notifications.ballot_notices")
+            assert mark is not None and before <= mark <= datetime.now(UTC)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if BACKEND == "postgres":
+            _drop_pg_database(url)

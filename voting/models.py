@@ -176,7 +176,8 @@ class Ballot(BallotContent, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"))
     elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"), index=True)
-    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: indexed: the owners' ballot notices are swept by the time a ballot was recorded
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     #: 1 for the first version; each change keeps the previous one in BallotRevision
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -213,7 +214,8 @@ class BallotRevision(BallotContent, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    cast_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: when this version was recorded (indexed like Ballot.cast_at)
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     superseded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: "changed" by its owner, or "void" by the committee resolving a conflict
     reason: Mapped[str] = mapped_column(String(20), default="changed")
@@ -236,7 +238,8 @@ class BallotConflict(BallotContent, Model):
     elector_id: Mapped[int] = mapped_column(ForeignKey("vote_elector.id"))
     #: the counted ballot the held one collides with
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
-    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: indexed: the owners' ballot notices are swept by the time a ballot was recorded
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     kept: Mapped[ConflictKept | None] = mapped_column(str_enum(ConflictKept, "conflict_kept"))

@@ -8,21 +8,26 @@
   context of the app that registered it; its writes go through `app.uow.unit_of_work()`.
 - `enqueue_after_commit("notifications.fan_out", event_id)` from a service or a signal
   receiver queues the job once the current transaction commits (never inside it: a rollback
-  queues nothing, and nothing slow runs in the request).
+  queues nothing, and nothing slow runs in the request). `enqueue_soon(name, within=...)`
+  does it once for many small changes: a sweep queued to run seconds later, once per span.
 - `flask jobs worker` runs the consumer (threads; `make run` starts it beside gunicorn);
   `flask jobs drain` runs every job due now — queued, scheduled whose time has come, and each
   periodic job once (they are sweeps over the database's state, so one run catches up) — and
   exits (cron, tests).
+- A sweep over a growing table keeps its high-water mark in `app.jobs.cursor` (`position`,
+  `advance`): in the database, shared by every worker.
 """
 
 from __future__ import annotations
 
+from app.jobs import cursor
 from app.jobs.queue import (
     Jobs,
     crontab,
     drain,
     enqueue,
     enqueue_after_commit,
+    enqueue_soon,
     init_app,
     jobs,
     periodic,
@@ -30,5 +35,5 @@ from app.jobs.queue import (
     task,
 )
 
-__all__ = ["Jobs", "crontab", "drain", "enqueue", "enqueue_after_commit", "init_app", "jobs",
-           "periodic", "schedule", "task"]
+__all__ = ["Jobs", "crontab", "cursor", "drain", "enqueue", "enqueue_after_commit",
+           "enqueue_soon", "init_app", "jobs", "periodic", "schedule", "task"]

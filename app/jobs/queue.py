@@ -8,7 +8,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class Jobs:
     periodic: dict[str, Any] = field(default_factory=dict)
     #: "name: error" of each job that raised (a bug: failures to deliver are recorded, not raised)
     errors: list[str] = field(default_factory=list)
+    #: job name -> when the run `enqueue_soon` queued last in this process will start
+    soon: dict[str, datetime] = field(default_factory=dict)
 
 
 def queue_name(app: Flask) -> str:
@@ -145,11 +147,38 @@ def enqueue_after_commit(name: str, *args: Any) -> None:
         pending.append(entry)
 
 
+def enqueue_soon(name: str, *, within: timedelta) -> None:
+    """Have the job (a sweep, without arguments) run within `within` after the current
+    transaction commits, once for all the transactions of that span in this process: many
+    small changes, one run. A run is queued only when none queued here starts later than the
+    commit, so the run that is waiting always sees the change."""
+    enqueue_after_commit(name, _Soon(within))
+
+
+@dataclass(frozen=True)
+class _Soon:
+    """The argument-shaped marker of an `enqueue_soon` request (never passed to the job)."""
+
+    within: timedelta
+
+
+def _queue(app: Flask, name: str, args: tuple[Any, ...]) -> None:
+    if not (args and isinstance(args[0], _Soon)):
+        enqueue(name, *args, app=app)
+        return
+    registry, now = jobs(app), datetime.now(UTC)
+    if registry.soon.get(name, now) > now:
+        return  # a run queued here starts after this commit: it will see the change
+    eta = now + args[0].within
+    registry.soon[name] = eta
+    schedule(name, (), eta, app=app)
+
+
 def _after_commit(session: Session) -> None:
     """The transaction committed: queue what it asked for (a lost enqueue is swept up later)."""
     for app, name, args in session.info.pop(_AFTER_COMMIT, None) or []:
         try:
-            enqueue(name, *args, app=app)
+            _queue(app, name, args)
         except Exception:  # the queue is down: the periodic sweep finds the work in the database
             log.exception("jobs: could not queue %s%r after the commit", name, args)
 
@@ -195,4 +224,4 @@ def drain(app: Flask, *, max_jobs: int = 1_000_000) -> int:
 
 
 __all__ = ["Jobs", "build_huey", "crontab", "drain", "enqueue", "enqueue_after_commit",
-           "init_app", "jobs", "periodic", "queue_name", "schedule", "task"]
+           "enqueue_soon", "init_app", "jobs", "periodic", "queue_name", "schedule", "task"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from notifications.calendar import calendar, deadline_entry
 from notifications.kinds.base import Kind, Recipient
 from notifications.models import NotificationEvent
 from notifications.texts import Texts, fit_sms, shorten, wechat_fields, when, word
-from voting.models import Ballot, BallotConflict, ProxyMandate, Vote, VoteElector, VoteState
+from voting.models import ProxyMandate, Vote, VoteElector, VoteState
 
 
 def vote_context(vote: Vote) -> dict[str, Any]:
@@ -255,7 +255,15 @@ class BallotRecorded(Kind):
             wechat=wechat_fields(context["title"], at, text(N_("非本人操作请联系业委会"), lang)))
 
 
-def ballot_channel(ballot: Ballot | BallotConflict) -> str:
+class BallotOrigin(Protocol):
+    """What names a ballot's channel: a Ballot, a BallotConflict, a revision or a row of them."""
+
+    ballot_no: str | None
+    entered_by_id: int | None
+    mandate_id: int | None
+
+
+def ballot_channel(ballot: BallotOrigin) -> str:
     """How a ballot came in, as the message names it: online, proxy or paper."""
     if ballot.ballot_no is not None or ballot.entered_by_id is not None:
         return "paper"

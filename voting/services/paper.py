@@ -286,6 +286,8 @@ def resolve_conflict(conflict: BallotConflict, actor: User, keep: str, reason: s
     db.session.flush()
     signals.emit(signals.ballot_recorded, vote=vote, ballot=ballot, channel=None, actor=actor,
                  proxy=None)
+    signals.emit(signals.ballot_conflict_resolved, vote=vote, conflict=conflict, ballot=ballot,
+                 actor=actor)
     return ballot
 
 
