@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from app.accounts.models import Membership
 from app.api.auth import api_user, token_required
@@ -338,15 +338,20 @@ BODY_REFUSALS = {"s400": "invalid_json (not JSON, a NUL byte, nested too deep)",
 NOT_FOUND = "not_found (no such vote, or the caller is not a member of its community)"
 
 
+#: built once (every ballot runs it); an outsider's membership is not found, nor the vote
+_VOTE_AND_MEMBER = (
+    select(Vote, Membership)
+    .join(Membership, and_(Membership.community_id == Vote.community_id,
+                           Membership.user_id == bindparam("user_id")))
+    .where(Vote.id == bindparam("vote_id"))
+)
+
+
 def _vote_and_member(vote_id: int) -> tuple[Vote, Membership] | None:
     """The vote and the caller's current membership in its community, in one round trip."""
     user = api_user()
-    row = db.session.execute(
-        select(Vote, Membership).join(Membership, and_(
-            Membership.community_id == Vote.community_id,
-            Membership.user_id == (user.id if user is not None else None)))
-        .where(Vote.id == vote_id)
-    ).first()
+    row = db.session.execute(_VOTE_AND_MEMBER, {
+        "vote_id": vote_id, "user_id": user.id if user is not None else None}).first()
     return None if row is None else (row[0], row[1])
 
 

@@ -95,18 +95,23 @@ def apply_version(ballot: Ballot, vote: Vote, data: dict[str, Any], receipt: str
     write_choices(ballot, vote)
 
 
+#: the statement is built once per dialect; each ballot passes only its values
+_INSERT_BALLOT = {
+    "postgresql": pg_insert(Ballot).on_conflict_do_nothing().returning(Ballot),
+    "sqlite": sqlite_insert(Ballot).on_conflict_do_nothing().returning(Ballot),
+}
+
+
 def _insert_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any],
                    receipt: str) -> Ballot | None:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING the ballot; None when a UNIQUE key is taken.
 
     The database decides, in the same statement: no savepoint, no check-then-insert race.
     """
-    values = {"vote_id": vote.id, "elector_id": elector.id, "receipt": receipt, **data}
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = pg_insert(Ballot).values(**values).on_conflict_do_nothing().returning(Ballot)
-    else:
-        stmt = sqlite_insert(Ballot).values(**values).on_conflict_do_nothing().returning(Ballot)
-    return db.session.scalars(stmt).one_or_none()
+    values = {"vote_id": vote.id, "elector_id": elector.id, "receipt": receipt, "version": 1,
+              **data}
+    statement = _INSERT_BALLOT[db.session.get_bind().dialect.name]
+    return db.session.scalars(statement, values).one_or_none()
 
 
 def write_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any]) -> Ballot | BallotConflict:

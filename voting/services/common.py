@@ -7,7 +7,7 @@ import secrets
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.accounts.models import Membership, User
 from app.db import utcnow
@@ -16,6 +16,16 @@ from app.extensions import db
 from app.law.words import N_
 from voting.models import Vote, VoteElector, VoteState
 from voting.permissions import VOTING_ROLES
+
+#: built once (every ballot runs it): the elector of a user whose membership's role votes
+_ELECTOR_OF_USER = (
+    select(VoteElector)
+    .join(Membership, Membership.owner_id == VoteElector.owner_id)
+    .where(VoteElector.vote_id == bindparam("vote_id"),
+           Membership.user_id == bindparam("user_id"),
+           Membership.community_id == bindparam("community_id"),
+           Membership.role.in_(sorted(VOTING_ROLES)))
+)
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -64,13 +74,9 @@ def elector_by_ref(vote: Vote, owner_ref: str) -> VoteElector | None:
 def elector_of_user(vote: Vote, user: User) -> VoteElector | None:
     """The elector the user votes for as an owner: any co-owner account linked to the owner
     whose membership's current role may vote (a member demoted to resident no longer does)."""
-    return db.session.execute(
-        select(VoteElector)
-        .join(Membership, Membership.owner_id == VoteElector.owner_id)
-        .where(VoteElector.vote_id == vote.id, Membership.user_id == user.id,
-               Membership.community_id == vote.community_id,
-               Membership.role.in_(VOTING_ROLES))
-    ).scalar_one_or_none()
+    return db.session.execute(_ELECTOR_OF_USER, {
+        "vote_id": vote.id, "user_id": user.id, "community_id": vote.community_id,
+    }).scalar_one_or_none()
 
 
 def require_open(vote: Vote) -> None:
