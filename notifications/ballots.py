@@ -19,12 +19,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import String, exists, literal, select, union_all
 
-from app.db import utcnow
+from app.db import immediate_transactions, utcnow
+from app.dialect import insert_returning_ids
 from app.extensions import db
 from app.jobs import cursor, enqueue, enqueue_soon
 from app.uow import unit_of_work
-from notifications.dialect import insert_returning_ids
-from notifications.events import FAN_OUT
+from notifications.events import FAN_OUT, event_row
 from notifications.kinds import ballot_channel
 from notifications.models import NotificationEvent
 from voting.models import Ballot, BallotConflict, BallotRevision, Vote
@@ -75,28 +75,28 @@ def recorded_since(since: datetime | None) -> Sequence[Any]:
         select(everything).order_by(everything.c.cast_at, everything.c.receipt)).all()
 
 
-def _event(row: Any, now: datetime) -> dict[str, Any]:
-    return {"kind": "ballot_recorded", "community_id": row.community_id,
-            "subject": f"vote:{row.vote_id}", "key": KEY_PREFIX + row.receipt,
-            "payload": {"vote_id": row.vote_id, "elector_id": row.elector_id,
-                        "receipt": row.receipt, "channel": ballot_channel(row),
-                        "cast_at": row.cast_at.isoformat()},
-            "context": {}, "created_at": now, "recipients": 0}
+def notice_payload(ballot: Any) -> dict[str, Any]:
+    """What a `ballot_recorded` event carries of a ballot version (a Ballot or a swept row)."""
+    return {"vote_id": ballot.vote_id, "elector_id": ballot.elector_id,
+            "receipt": ballot.receipt, "channel": ballot_channel(ballot),
+            "cast_at": ballot.cast_at.isoformat()}
 
 
 def notice_ballots() -> int:
     """Record the notices of the ballots recorded since the last run and queue their
     fan-outs; returns how many it recorded."""
-    with unit_of_work():
+    with immediate_transactions(False), unit_of_work():  # a read: no write lock meanwhile
         read_at = utcnow()
         mark = cursor.position(JOB)
         rows = recorded_since(mark - LAG if mark is not None else None)
     recorded = 0
     for start in range(0, len(rows), BATCH):
-        chunk = rows[start:start + BATCH]
-        now = utcnow()
+        events = [event_row("ballot_recorded", community_id=row.community_id,
+                            subject=f"vote:{row.vote_id}", payload=notice_payload(row),
+                            key=KEY_PREFIX + row.receipt)
+                  for row in rows[start:start + BATCH]]
         with unit_of_work():
-            ids = insert_returning_ids(NotificationEvent, [_event(row, now) for row in chunk])
+            ids = insert_returning_ids(NotificationEvent, events)
         for event_id in ids:  # another run that recorded one first also fans it out
             enqueue(FAN_OUT, event_id)
         recorded += len(ids)

@@ -14,13 +14,13 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.db import immediate_transactions, utcnow
+from app.dialect import insert_ignoring_duplicates
 from app.extensions import db
 from app.i18n import community_tz
 from app.jobs import enqueue, schedule
 from app.uow import unit_of_work
 from notifications.channels import available, store_many
 from notifications.contacts import verified_addresses
-from notifications.dialect import insert_ignoring_duplicates
 from notifications.kinds import EXTERNAL, QUIET_CHANNELS, Kind, Recipient, get_kind
 from notifications.models import ChannelName, Delivery, DeliveryState, NotificationEvent
 from notifications.preferences import channels_for, preferences_of, quiet_until

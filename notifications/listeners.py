@@ -14,7 +14,6 @@ from app import signals
 from app.extensions import db
 from notifications import ballots
 from notifications.events import record_event
-from notifications.kinds import ballot_channel
 from notifications.models import Delivery, DeliveryState, NotificationEvent
 
 #: kinds whose waiting deliveries are obsolete once the vote closed
@@ -51,9 +50,7 @@ def on_conflict_resolved(sender: Flask, *, vote: Any, ballot: Any, **_: Any) -> 
     """The owner hears which ballot counts now (the ballots themselves are told by the sweep
     in `notifications.ballots`, which writes nothing in a ballot's transaction)."""
     record_event("ballot_recorded", community_id=vote.community_id, subject=f"vote:{vote.id}",
-                 payload={"vote_id": vote.id, "elector_id": ballot.elector_id,
-                          "receipt": ballot.receipt, "channel": ballot_channel(ballot),
-                          "cast_at": ballot.cast_at.isoformat()})
+                 payload=ballots.notice_payload(ballot))
 
 
 def on_turnout_reminder_requested(sender: Flask, *, vote: Any, building_id: int,

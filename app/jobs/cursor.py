@@ -13,6 +13,7 @@ from sqlalchemy import String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import utcnow
+from app.dialect import insert_ignoring_conflicts
 from app.extensions import Model, db
 from app.types import UTCDateTime
 
@@ -37,9 +38,10 @@ def position(name: str) -> datetime | None:
 
 def advance(name: str, to: datetime) -> None:
     """Move the mark to `to`, never backwards (two workers running the sweep at once agree)."""
+    now = utcnow()
     moved = db.session.execute(
         update(JobCursor).where(JobCursor.name == name, JobCursor.position < to)
-        .values(position=to, updated_at=utcnow()).execution_options(synchronize_session=False))
-    if moved.rowcount == 0 and db.session.get(JobCursor, name) is None:  # type: ignore[attr-defined]
-        db.session.add(JobCursor(name=name, position=to))
-        db.session.flush()
+        .values(position=to, updated_at=now).execution_options(synchronize_session=False))
+    if moved.rowcount == 0:  # type: ignore[attr-defined]  # no row yet, or one already later
+        db.session.execute(insert_ignoring_conflicts(JobCursor).values(
+            name=name, position=to, updated_at=now))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.db import utcnow
+from app.dialect import insert_ignoring_duplicates
 from notifications.channels.base import Message, Result
-from notifications.dialect import insert_ignoring_duplicates
 from notifications.models import ChannelName, Notification
 
 

@@ -14,13 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app import signals
 from app.accounts.models import User
 from app.db import utcnow
+from app.dialect import insert_ignoring_conflicts
 from app.extensions import db
 from app.law.words import N_
 from app.register.models import VoteChangePolicy
@@ -96,10 +95,8 @@ def apply_version(ballot: Ballot, vote: Vote, data: dict[str, Any], receipt: str
 
 
 #: the statement is built once per dialect; each ballot passes only its values
-_INSERT_BALLOT = {
-    "postgresql": pg_insert(Ballot).on_conflict_do_nothing().returning(Ballot),
-    "sqlite": sqlite_insert(Ballot).on_conflict_do_nothing().returning(Ballot),
-}
+_INSERT_BALLOT = {dialect: insert_ignoring_conflicts(Ballot, dialect).returning(Ballot)
+                  for dialect in ("postgresql", "sqlite")}
 
 
 def _insert_ballot(vote: Vote, elector: VoteElector, data: dict[str, Any],
